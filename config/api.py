@@ -1,0 +1,18 @@
+"""The public API under /api/v1/ (OpenAPI 3.1; the docs page and its assets are served locally)."""
+
+from csp.decorators import csp_update
+from ninja import NinjaAPI, Swagger
+
+from dichvucong.agencies.api import router as agencies_router
+from dichvucong.catalogue.api import router as catalogue_router
+
+api = NinjaAPI(
+    title="Dịch vụ công API",
+    version="1",
+    description="Danh mục thủ tục hành chính, cơ quan và đơn vị hành chính.",
+    docs=Swagger(settings={"persistAuthorization": False}),
+    docs_decorator=csp_update({"style-src": ["'self'", "'unsafe-inline'"], "img-src": ["'self'", "data:"]}),
+    urls_namespace="api-v1",
+)
+api.add_router("/", catalogue_router)
+api.add_router("/", agencies_router)

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+from dichvucong.core import views as core_views
+
+handler404 = "dichvucong.core.views.page_not_found"
+handler500 = "dichvucong.core.views.server_error"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("quan-tri/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("dichvucong.catalogue.urls")),
+    path("", include("dichvucong.agencies.urls")),
+]

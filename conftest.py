@@ -1,0 +1,36 @@
+"""Shared pytest fixtures. App-specific fixtures live beside each app's tests."""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+
+
+@functools.cache
+def _demo_province_rows() -> tuple:
+    from django.conf import settings
+
+    from dichvucong.agencies.services import _admin_unit_rows
+
+    code = settings.DVC_DEMO_PROVINCE_CODE
+    return tuple(row for row in _admin_unit_rows() if str(row["provinceCode"]) == code)
+
+
+@pytest.fixture
+def demo_data(db):
+    """The demo province (its communes only, for speed), its agencies and the curated catalogue."""
+    from dichvucong.agencies.services import admin_units_load
+    from dichvucong.core.demo import load_demo_data
+
+    admin_units_load(rows=_demo_province_rows())
+    return load_demo_data(with_admin_units=False)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

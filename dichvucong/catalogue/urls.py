@@ -1,0 +1,12 @@
+from django.urls import path
+
+from dichvucong.catalogue import views
+
+app_name = "catalogue"
+urlpatterns = [
+    path("thu-tuc/", views.procedure_list, name="procedure_list"),
+    path("thu-tuc/<str:code>/", views.procedure_detail, name="procedure_detail"),
+    path("thu-tuc/<str:code>/in/", views.procedure_print, name="procedure_print"),
+    path("linh-vuc/", views.field_index, name="field_index"),
+    path("su-kien-cuoc-song/", views.life_event_index, name="life_event_index"),
+]

@@ -1,0 +1,78 @@
+"""Loads the demo province, its agencies and the curated catalogue; safe to run again."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+
+from dichvucong.agencies.models import Agency
+from dichvucong.agencies.services import admin_units_load, agency_upsert
+from dichvucong.catalogue.importers.records import FeeRecord, procedure_record_from_dict
+from dichvucong.catalogue.services import life_event_upsert, offering_upsert, procedure_upsert_from_record
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+AGENCIES_FILE = PACKAGE_DIR / "agencies" / "demo" / "agencies.json"
+PROCEDURES_FILE = PACKAGE_DIR / "catalogue" / "demo" / "procedures.json"
+LIFE_EVENTS_FILE = PACKAGE_DIR / "catalogue" / "demo" / "life_events.json"
+
+
+def _read(path: Path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _offering_agencies(offering: dict) -> list[Agency]:
+    if offering.get("agency_code"):
+        return list(Agency.objects.filter(code=offering["agency_code"]))
+    return list(Agency.objects.filter(kind=offering["agency_kind"], valid_to__isnull=True))
+
+
+@transaction.atomic
+def load_demo_data(*, with_admin_units: bool = True) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    if with_admin_units:
+        counts.update(admin_units_load())
+    agencies = _read(AGENCIES_FILE)["agencies"]
+    # Parents first: sort by depth of the parent chain as given in the file.
+    pending = list(agencies)
+    done: set[str] = set()
+    while pending:
+        progressed = False
+        for item in list(pending):
+            if item.get("parent") and item["parent"] not in done:
+                continue
+            agency_upsert(data={**item, "predecessors": []})
+            done.add(item["code"])
+            pending.remove(item)
+            progressed = True
+        if not progressed:
+            raise ValueError(f"Cơ quan cha không tồn tại: {[item['code'] for item in pending]}")
+    for item in agencies:  # successor links once every agency exists
+        if item.get("predecessors"):
+            agency_upsert(data=item)
+    counts["agencies"] = len(agencies)
+
+    for position, event in enumerate(_read(LIFE_EVENTS_FILE)):
+        life_event_upsert(position=position, **event)
+    procedures = _read(PROCEDURES_FILE)
+    offerings = 0
+    for item in procedures:
+        record = procedure_record_from_dict({k: v for k, v in item.items() if k != "offerings"})
+        procedure, _outcome = procedure_upsert_from_record(record=record)
+        for offering in item.get("offerings", []):
+            duration = offering.get("local_online_duration_value")
+            for agency in _offering_agencies(offering):
+                offering_upsert(
+                    agency=agency,
+                    procedure=procedure,
+                    service_level=offering.get("service_level", ""),
+                    online_duration_value=Decimal(str(duration)) if duration is not None else None,
+                    online_duration_unit=offering.get("local_online_duration_unit", ""),
+                    fees=[FeeRecord(**fee) for fee in offering.get("fees", [])],
+                )
+                offerings += 1
+    counts["procedures"] = len(procedures)
+    counts["offerings"] = offerings
+    return counts

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# One command: set everything up and start the portal (web + task worker) on SQLite with demo data.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export DVC_DEV=${DVC_DEV:-1}
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+PY=.venv/bin/python
+
+$PY manage.py migrate --noinput -v0
+$PY manage.py collectstatic --noinput -v0
+$PY manage.py load_demo_data
+$PY manage.py ensure_demo_logins
+
+$PY manage.py db_worker --queue-name "*" &
+worker=$!
+trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+
+cat <<MSG
+
+  Dịch vụ công đang chạy tại  http://$HOST:$PORT/
+  API và tài liệu OpenAPI:    http://$HOST:$PORT/api/v1/docs
+  Quản trị:                   http://$HOST:$PORT/quan-tri/
+  (Dừng bằng Ctrl+C)
+
+MSG
+.venv/bin/gunicorn config.wsgi:application --bind "$HOST:$PORT" --workers "${WEB_WORKERS:-2}" --threads 4 \
+  --access-logfile - --log-level warning
