@@ -17,14 +17,24 @@ def _demo_province_rows() -> tuple:
     return tuple(row for row in _admin_unit_rows() if str(row["provinceCode"]) == code)
 
 
-@pytest.fixture
-def demo_data(db):
+def load_demo_province() -> dict:
     """The demo province (its communes only, for speed), its agencies and the curated catalogue."""
     from dichvucong.agencies.services import admin_units_load
     from dichvucong.core.demo import load_demo_data
 
     admin_units_load(rows=_demo_province_rows())
     return load_demo_data(with_admin_units=False)
+
+
+@pytest.fixture
+def demo_data(db):
+    return load_demo_province()
+
+
+@pytest.fixture
+def demo_data_live(transactional_db):
+    """The same data for tests that use a live server (committed, so the server thread sees it)."""
+    return load_demo_province()
 
 
 @pytest.fixture(autouse=True)

@@ -72,4 +72,6 @@ def admin_unit_list(request: HttpRequest, parent: str = "", level: str = ""):
     """Without ``parent``: the 34 provinces. With ``parent=<province code>``: its communes."""
     if not parent and not level:
         level = "province"
-    return list(selectors.admin_unit_list(parent_code=parent or None, level=level or None).select_related("parent"))
+    return list(
+        selectors.admin_unit_list(parent_code=parent or None, level=level or None).select_related("parent")
+    )

@@ -29,7 +29,12 @@ class AdministrativeUnit(models.Model):
     unit_type = models.CharField(_("loại"), max_length=40)  # Thành phố, Tỉnh, Phường, Xã, Đặc khu
     level = models.CharField(_("cấp"), max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("thuộc")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("thuộc"),
     )
     valid_from = models.DateField(_("hiệu lực từ"), default=datetime.date(2025, 7, 1))
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
@@ -68,7 +73,12 @@ class Agency(models.Model):
     kind = models.CharField(_("loại cơ quan"), max_length=40, choices=Kind.choices)
     level = models.CharField(_("cấp"), max_length=4, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("trực thuộc")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("trực thuộc"),
     )
     admin_unit = models.ForeignKey(
         AdministrativeUnit,

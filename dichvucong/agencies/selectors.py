@@ -31,7 +31,9 @@ def agency_get(*, code: str) -> Agency:
     return agency
 
 
-def admin_unit_list(*, parent_code: str | None = None, level: str | None = None) -> QuerySet[AdministrativeUnit]:
+def admin_unit_list(
+    *, parent_code: str | None = None, level: str | None = None
+) -> QuerySet[AdministrativeUnit]:
     queryset = AdministrativeUnit.objects.all()
     if parent_code:
         queryset = queryset.filter(parent__code=parent_code)

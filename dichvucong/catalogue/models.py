@@ -76,12 +76,19 @@ class Procedure(models.Model):
     code = models.CharField(_("mã thủ tục"), max_length=12, unique=True)
     name = models.CharField(_("tên thủ tục"), max_length=1000)
     field = models.ForeignKey(
-        Field, null=True, blank=True, on_delete=models.PROTECT, related_name="procedures", verbose_name=_("lĩnh vực")
+        Field,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="procedures",
+        verbose_name=_("lĩnh vực"),
     )
     levels = models.ManyToManyField(ImplementationLevel, blank=True, verbose_name=_("cấp thực hiện"))
     life_events = models.ManyToManyField(LifeEvent, blank=True, related_name="procedures")
     issuing_agency = models.CharField(_("cơ quan ban hành"), max_length=300, blank=True)
-    status = models.CharField(_("tình trạng"), max_length=12, choices=Status.choices, default=Status.PUBLISHED)
+    status = models.CharField(
+        _("tình trạng"), max_length=12, choices=Status.choices, default=Status.PUBLISHED
+    )
     # Highest online service level offered by any agency (kept by services for filtering).
     service_level = models.CharField(
         _("mức độ dịch vụ công trực tuyến"), max_length=12, choices=ServiceLevel.choices, blank=True
@@ -105,7 +112,7 @@ class Procedure(models.Model):
 
 
 class ProcedureVersion(models.Model):
-    """The content of a procedure from one effective date on (a dossier keeps the version it was filed under)."""
+    """A procedure's content from one effective date on (a dossier keeps the version it was filed under)."""
 
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("phiên bản"))
@@ -126,7 +133,9 @@ class ProcedureVersion(models.Model):
 
     class Meta:
         ordering = ["procedure", "-number"]
-        constraints = [models.UniqueConstraint(fields=["procedure", "number"], name="unique_procedure_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "number"], name="unique_procedure_version")
+        ]
         verbose_name = _("phiên bản thủ tục")
         verbose_name_plural = _("phiên bản thủ tục")
 
@@ -159,12 +168,17 @@ class ChannelOption(models.Model):
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="channels")
     channel = models.CharField(max_length=12, choices=Channel.choices)
     duration_value = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
-    duration_unit = models.CharField(max_length=16, choices=DurationUnit.choices, default=DurationUnit.UNSTATED)
+    duration_unit = models.CharField(
+        max_length=16, choices=DurationUnit.choices, default=DurationUnit.UNSTATED
+    )
     duration_text = models.CharField(max_length=500, blank=True)
     description = models.TextField(blank=True)
 
     class Meta:
         ordering = ["version", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()}: {self.duration_value} {self.get_duration_unit_display()}"
 
 
 class FeeItem(models.Model):
@@ -208,6 +222,9 @@ class FeeItem(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.name}: {self.amount} {self.currency}"
+
 
 class Component(models.Model):
     """Thành phần hồ sơ: a document to submit, grouped by case (trường hợp)."""
@@ -225,6 +242,9 @@ class Component(models.Model):
     class Meta:
         ordering = ["version", "position", "id"]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class ResultDocument(models.Model):
     """Kết quả thực hiện, with its national result code (KQ.G15.000031)."""
@@ -236,6 +256,9 @@ class ResultDocument(models.Model):
     class Meta:
         ordering = ["version", "id"]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class LegalBasis(models.Model):
     """Căn cứ pháp lý."""
@@ -246,6 +269,9 @@ class LegalBasis(models.Model):
 
     class Meta:
         ordering = ["version", "id"]
+
+    def __str__(self) -> str:
+        return self.number or self.title[:80]
 
 
 class AgencyProcedure(models.Model):
@@ -268,8 +294,13 @@ class AgencyProcedure(models.Model):
 
     class Meta:
         ordering = ["agency", "procedure"]
-        constraints = [models.UniqueConstraint(fields=["agency", "procedure"], name="unique_agency_procedure")]
-        indexes = [models.Index(fields=["procedure", "is_active"]), models.Index(fields=["agency", "is_active"])]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "procedure"], name="unique_agency_procedure")
+        ]
+        indexes = [
+            models.Index(fields=["procedure", "is_active"]),
+            models.Index(fields=["agency", "is_active"]),
+        ]
         verbose_name = _("thủ tục tại cơ quan")
         verbose_name_plural = _("thủ tục tại cơ quan")
 

@@ -50,15 +50,17 @@ def apply_search(queryset: QuerySet, terms: list[str]) -> QuerySet:
         query = SearchQuery(_pg_tsquery(terms), search_type="raw", config="simple")
         vector = pg_search_vector()
         matched = queryset.annotate(search=vector).filter(search=query)
-        return matched.annotate(rank=SearchRank(F("search"), query))
+        # normalization 2 divides by document length: the shortest name holding every term wins.
+        return matched.annotate(rank=SearchRank(F("search"), query, normalization=Value(2)))
     match = _fts5_match(terms)
     rank_sql = (
         f"SELECT -bm25({FTS_TABLE}, 10.0, 1.0) FROM {FTS_TABLE} "  # noqa: S608 - constant table name
         f'WHERE {FTS_TABLE}.rowid = "catalogue_procedure"."id" AND {FTS_TABLE} MATCH %s'
     )
     ids_sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
-    return queryset.filter(id__in=RawSQL(ids_sql, (match,))).annotate(
-        rank=RawSQL(rank_sql, (match,), output_field=FloatField())
+    # Safe: the table name is a constant and the MATCH expression is a bound parameter.
+    return queryset.filter(id__in=RawSQL(ids_sql, (match,))).annotate(  # noqa: S611
+        rank=RawSQL(rank_sql, (match,), output_field=FloatField())  # noqa: S611
     )
 
 
@@ -69,13 +71,10 @@ def apply_fuzzy(queryset: QuerySet, terms: list[str], *, threshold: float = 0.3)
     from django.contrib.postgres.search import TrigramWordSimilarity
 
     phrase = " ".join(terms)
-    return (
-        queryset.annotate(rank=TrigramWordSimilarity(phrase, "name_folded"))
-        .filter(rank__gte=threshold)
-    )
+    return queryset.annotate(rank=TrigramWordSimilarity(phrase, "name_folded")).filter(rank__gte=threshold)
 
 
-# --- schema (called from migrations) -------------------------------------------------------
+# --- schema (called from migrations; constant SQL, no input) -----------------------------
 
 SQLITE_CREATE = [
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(

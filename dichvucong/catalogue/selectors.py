@@ -15,8 +15,8 @@ from dichvucong.agencies.models import Agency
 from dichvucong.catalogue import search
 from dichvucong.catalogue.models import (
     AgencyProcedure,
-    Field,
     FeeItem,
+    Field,
     ImplementationLevel,
     LifeEvent,
     Procedure,
@@ -67,7 +67,9 @@ def _filtered(filters: SearchFilters) -> QuerySet[Procedure]:
     return queryset
 
 
-def procedure_search(*, filters: SearchFilters, page_number: int | str = 1, page_size: int | None = None) -> SearchResult:
+def procedure_search(
+    *, filters: SearchFilters, page_number: int | str = 1, page_size: int | None = None
+) -> SearchResult:
     """Ranked, accent-insensitive search with filters; bad page numbers fall back to a valid page."""
     page_size = page_size or settings.DVC_SEARCH_PAGE_SIZE
     terms = search_terms(filters.query, max_chars=settings.DVC_SEARCH_MAX_QUERY_CHARS)
@@ -118,11 +120,9 @@ def procedure_detail(*, code: str, on: datetime.date | None = None) -> Procedure
         raise Http404("Không tìm thấy thủ tục")
     version = version_in_force(procedure=procedure, on=on) or procedure.current_version
     if version is not None:
-        version = (
-            ProcedureVersion.objects.prefetch_related(
-                "channels", "fees", "components", "results", "legal_bases"
-            ).get(pk=version.pk)
-        )
+        version = ProcedureVersion.objects.prefetch_related(
+            "channels", "fees", "components", "results", "legal_bases"
+        ).get(pk=version.pk)
     offerings = list(
         procedure.offerings.filter(is_active=True)
         .select_related("agency", "agency__admin_unit")

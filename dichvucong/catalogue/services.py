@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Literal
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 
 from dichvucong.agencies.models import Agency
@@ -115,7 +114,10 @@ def _write_version_children(*, version: ProcedureVersion, record: r.ProcedureRec
 
 
 def _fee_items(
-    *, fees: list[r.FeeRecord], version: ProcedureVersion | None = None, offering: AgencyProcedure | None = None
+    *,
+    fees: list[r.FeeRecord],
+    version: ProcedureVersion | None = None,
+    offering: AgencyProcedure | None = None,
 ) -> list[FeeItem]:
     items = []
     for fee in fees:
@@ -158,8 +160,10 @@ def procedure_upsert_from_record(
         outcome = "created"
 
     current = procedure.current_version if procedure.pk else None
-    if current and current.content_hash == content_hash and (
-        effective_from is None or current.effective_from == effective_from
+    if (
+        current
+        and current.content_hash == content_hash
+        and (effective_from is None or current.effective_from == effective_from)
     ):
         _set_life_events(procedure=procedure, slugs=record.life_events)
         return procedure, "unchanged"
@@ -185,7 +189,7 @@ def procedure_upsert_from_record(
         version = ProcedureVersion(procedure=procedure, number=(current.number + 1) if current else 1)
     else:
         version = current
-    version.effective_from = effective_from or version.effective_from or timezone.localdate()
+    version.effective_from = effective_from or version.effective_from
     version.decision_number = nfc(record.decision_number)[:200]
     version.procedure_type = nfc(record.procedure_type)[:300]
     version.target_groups = [nfc(group) for group in record.target_groups if nfc(group)]
@@ -252,7 +256,9 @@ def offering_upsert(
 def procedure_refresh_service_level(*, procedure: Procedure) -> None:
     """Keep ``Procedure.service_level`` at the highest level any active offering provides."""
     levels = set(
-        procedure.offerings.filter(is_active=True).exclude(service_level="").values_list("service_level", flat=True)
+        procedure.offerings.filter(is_active=True)
+        .exclude(service_level="")
+        .values_list("service_level", flat=True)
     )
     best = max(levels, key=_SERVICE_RANK.__getitem__, default=r.SERVICE_NONE)
     if best != procedure.service_level:

@@ -11,7 +11,12 @@ from django.db import transaction
 from dichvucong.agencies.models import Agency
 from dichvucong.agencies.services import admin_units_load, agency_upsert
 from dichvucong.catalogue.importers.records import FeeRecord, procedure_record_from_dict
-from dichvucong.catalogue.services import life_event_upsert, offering_upsert, procedure_upsert_from_record
+from dichvucong.catalogue.services import (
+    ensure_levels,
+    life_event_upsert,
+    offering_upsert,
+    procedure_upsert_from_record,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 AGENCIES_FILE = PACKAGE_DIR / "agencies" / "demo" / "agencies.json"
@@ -32,6 +37,7 @@ def _offering_agencies(offering: dict) -> list[Agency]:
 @transaction.atomic
 def load_demo_data(*, with_admin_units: bool = True) -> dict[str, int]:
     counts: dict[str, int] = {}
+    ensure_levels()
     if with_admin_units:
         counts.update(admin_units_load())
     agencies = _read(AGENCIES_FILE)["agencies"]

@@ -33,8 +33,12 @@ def make_record(**overrides) -> r.ProcedureRecord:
         "field_name": "Thử nghiệm",
         "levels": [r.LEVEL_COMMUNE],
         "channels": [
-            r.ChannelRecord(channel=r.CHANNEL_ONLINE, duration_value=Decimal("5"), duration_unit=r.UNIT_WORKING_DAYS),
-            r.ChannelRecord(channel=r.CHANNEL_IN_PERSON, duration_value=Decimal("5"), duration_unit=r.UNIT_WORKING_DAYS),
+            r.ChannelRecord(
+                channel=r.CHANNEL_ONLINE, duration_value=Decimal("5"), duration_unit=r.UNIT_WORKING_DAYS
+            ),
+            r.ChannelRecord(
+                channel=r.CHANNEL_IN_PERSON, duration_value=Decimal("5"), duration_unit=r.UNIT_WORKING_DAYS
+            ),
         ],
         "fees": [r.FeeRecord(name="Lệ phí", amount=15000)],
         "components": [r.ComponentRecord(name="Tờ khai", form_name="Mẫu 01.docx", original_count=1)],

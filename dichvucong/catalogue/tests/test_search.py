@@ -21,7 +21,9 @@ def catalogue():
         results=[r.ResultRecord(name="Bản sao được chứng thực từ bản chính, có ghi khai sinh")],
     )
     permit = make_procedure(
-        code="1.009972", name="Cấp giấy phép xây dựng nhà ở riêng lẻ", field_name="Hoạt động xây dựng",
+        code="1.009972",
+        name="Cấp giấy phép xây dựng nhà ở riêng lẻ",
+        field_name="Hoạt động xây dựng",
         levels=[r.LEVEL_PROVINCE],
     )
     return {"birth": birth, "marriage": marriage, "copy": copy, "permit": permit}
@@ -31,7 +33,9 @@ def codes(filters: SearchFilters, **kwargs) -> list[str]:
     return [p.code for p in procedure_search(filters=filters, **kwargs).page.object_list]
 
 
-@pytest.mark.parametrize("query", ["dang ky khai sinh", "khai sinh", "Đăng ký khai sinh", "KHAI SINH", "khai si"])
+@pytest.mark.parametrize(
+    "query", ["dang ky khai sinh", "khai sinh", "Đăng ký khai sinh", "KHAI SINH", "khai si"]
+)
 def test_accent_insensitive_queries_find_birth_registration_first(catalogue, query):
     found = codes(SearchFilters(query=query))
 
@@ -50,7 +54,9 @@ def test_search_by_procedure_code(catalogue):
 
 def test_every_term_must_match(catalogue):
     assert codes(SearchFilters(query="ket hon")) == ["1.000894"]
-    assert codes(SearchFilters(query="ket hon xay dung")) == []
+    mixed = procedure_search(filters=SearchFilters(query="ket hon xay dung"))
+    # No procedure holds every term: SQLite shows nothing, PostgreSQL shows similar names, flagged as such.
+    assert mixed.total == 0 or mixed.fuzzy
 
 
 @pytest.mark.parametrize(

@@ -44,7 +44,9 @@ def test_changed_content_with_later_effective_date_makes_a_new_version():
     first = make_record(effective_from=datetime.date(2025, 7, 1))
     procedure, _ = procedure_upsert_from_record(record=first)
     amended = make_record(
-        code=first.code, effective_from=datetime.date(2026, 1, 1), fees=[r.FeeRecord(name="Lệ phí", amount=20000)]
+        code=first.code,
+        effective_from=datetime.date(2026, 1, 1),
+        fees=[r.FeeRecord(name="Lệ phí", amount=20000)],
     )
 
     procedure, outcome = procedure_upsert_from_record(record=amended)
@@ -109,4 +111,6 @@ def test_offering_upsert_twice_keeps_one_offering_and_replaces_local_fees():
     offering_upsert(agency=agency, procedure=procedure, fees=[r.FeeRecord(name="Lệ phí", amount=8000)])
 
     assert procedure.offerings.count() == 1
-    assert list(FeeItem.objects.filter(offering__procedure=procedure).values_list("amount", flat=True)) == [8000]
+    assert list(FeeItem.objects.filter(offering__procedure=procedure).values_list("amount", flat=True)) == [
+        8000
+    ]

@@ -22,7 +22,9 @@ def duration(option):
 @register.simple_tag
 def online_duration(offering):
     return format_duration(
-        offering.online_duration_value, offering.online_duration_unit, offering.get_online_duration_unit_display()
+        offering.online_duration_value,
+        offering.online_duration_unit,
+        offering.get_online_duration_unit_display(),
     )
 
 

@@ -9,5 +9,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         counts = admin_units_load()
         self.stdout.write(
-            self.style.SUCCESS(f"Đã nạp {counts['provinces']} tỉnh, thành phố và {counts['communes']} xã, phường.")
+            self.style.SUCCESS(
+                f"Đã nạp {counts['provinces']} tỉnh, thành phố và {counts['communes']} xã, phường."
+            )
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from contextlib import ExitStack
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -12,7 +13,11 @@ from tqdm import tqdm
 from dichvucong.catalogue.importers.excel_list import parse_excel_list
 from dichvucong.catalogue.importers.national import iter_national_folder
 from dichvucong.catalogue.importers.records import ParseResult
-from dichvucong.catalogue.services import procedure_create_from_listing, procedure_upsert_from_record
+from dichvucong.catalogue.services import (
+    ensure_levels,
+    procedure_create_from_listing,
+    procedure_upsert_from_record,
+)
 
 
 class Command(BaseCommand):
@@ -31,22 +36,23 @@ class Command(BaseCommand):
         source = Path(path)
         if not source.exists():
             raise CommandError(f"Không tìm thấy đường dẫn: {source}")
+        if not dry_run:
+            ensure_levels()
         is_listing = source.suffix.lower() in {".xlsx", ".xlsm"}
         results = parse_excel_list(source) if is_listing else iter_national_folder(source)
-        writer = Path(report).open("w", encoding="utf-8") if report else None
         outcomes: Counter[str] = Counter()
         field_status: dict[str, Counter[str]] = defaultdict(Counter)
-        try:
+        with ExitStack() as stack:
+            writer = stack.enter_context(Path(report).open("w", encoding="utf-8")) if report else None
             for result in tqdm(results, desc="Nhập thủ tục", unit=" bản ghi", disable=no_progress):
                 outcome, error = self._import_one(result, is_listing=is_listing, dry_run=dry_run)
                 outcomes[outcome] += 1
                 for item in result.fields:
                     field_status[item.name][item.status] += 1
                 if writer:
-                    writer.write(json.dumps(self._report_line(result, outcome, error), ensure_ascii=False) + "\n")
-        finally:
-            if writer:
-                writer.close()
+                    writer.write(
+                        json.dumps(self._report_line(result, outcome, error), ensure_ascii=False) + "\n"
+                    )
         self._print_summary(outcomes, field_status)
 
     def _import_one(self, result: ParseResult, *, is_listing: bool, dry_run: bool) -> tuple[str, str]:
