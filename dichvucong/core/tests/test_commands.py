@@ -1,0 +1,33 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_logins_are_created_hashed_with_argon2_and_printed(monkeypatch):
+    monkeypatch.setenv("DVC_DEV", "1")
+    out = StringIO()
+
+    call_command("ensure_demo_logins", stdout=out)
+    call_command("ensure_demo_logins", stdout=StringIO())
+
+    user = get_user_model().objects.get(username="quantri")
+    assert get_user_model().objects.filter(username="quantri").count() == 1
+    assert user.password.startswith("argon2")
+    assert user.check_password("QuanTri@Demo2026")
+    assert "quantri / QuanTri@Demo2026" in out.getvalue()
+
+
+def test_demo_logins_refuse_to_run_outside_a_developer_machine(monkeypatch, settings):
+    from django.core.management.base import CommandError
+
+    monkeypatch.delenv("DVC_DEV", raising=False)
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError):
+        call_command("ensure_demo_logins", stdout=StringIO())
+
+    assert not get_user_model().objects.exists()
