@@ -138,3 +138,19 @@ def test_writes_to_public_pages_are_refused(client, db):
     response = client.post(reverse("catalogue:procedure_list"), {"q": "x"})
 
     assert response.status_code == 405
+
+
+def test_htmx_request_gets_only_the_results_fragment(client, demo_data):
+    response = client.get(reverse("catalogue:procedure_list"), {"q": "khai sinh"}, HTTP_HX_REQUEST="true")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Thủ tục đăng ký khai sinh" in html
+    assert "<html" not in html and 'class="filters"' not in html
+
+
+def test_htmx_script_is_served_locally(client, db):
+    html = client.get("/").content.decode()
+
+    assert "/static/django_htmx/htmx-2" in html
+    assert "unpkg" not in html and "cdn" not in html

@@ -69,3 +69,14 @@ def test_filters_work_without_javascript(live_server, demo_data_live):
         browser.close()
     assert titles, "expected fully-online civil-status procedures"
     assert tags == ["Toàn trình"] * len(titles)
+
+
+def test_results_update_while_typing_when_javascript_runs(live_server, demo_data_live, page):
+    page.goto(live_server.url + "/thu-tuc/")
+    page.get_by_label("Từ khóa").press_sequentially("ket hon", delay=30)
+
+    from playwright.sync_api import expect
+
+    expect(page.locator(".result-title").first).to_contain_text("kết hôn", ignore_case=True)
+    assert "q=ket%20hon" in page.url  # the address follows, so the result can be shared or reloaded
+    assert page.locator("h1").count() == 1  # the fragment replaced the results, not the page
