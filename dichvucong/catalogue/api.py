@@ -4,11 +4,11 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from ninja import Field as SchemaField
 from ninja import Query, Router, Schema
 
-from dichvucong.catalogue import selectors
+from dichvucong.catalogue import caching, selectors
 
 router = Router(tags=["Thủ tục hành chính"])
 
@@ -141,14 +141,22 @@ def procedure_search(request: HttpRequest, params: Query[SearchParams]):
         life_event=params.life_event,
     )
     page_size = min(params.page_size, settings.DVC_API_MAX_PAGE_SIZE)
-    result = selectors.procedure_search(filters=filters, page_number=params.page, page_size=page_size)
-    return {
-        "count": result.total,
-        "page": result.page.number,
-        "pages": result.page.paginator.num_pages,
-        "fuzzy": result.fuzzy,
-        "results": list(result.page.object_list),
-    }
+
+    def build() -> dict:
+        result = selectors.procedure_search(filters=filters, page_number=params.page, page_size=page_size)
+        payload = {
+            "count": result.total,
+            "page": result.page.number,
+            "pages": result.page.paginator.num_pages,
+            "fuzzy": result.fuzzy,
+            "results": list(result.page.object_list),
+        }
+        return SearchOut.model_validate(payload).model_dump(mode="json")
+
+    # Identical searches within a minute are answered from the cache (plain JSON-ready data).
+    # The cached data was validated against SearchOut when built, so it is sent as it is.
+    data = caching.cached("api-search", (repr(filters), params.page, page_size), build)
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
 @router.get("/procedures/{code}", response=ProcedureDetailOut, summary="Chi tiết thủ tục hành chính")

@@ -5,9 +5,10 @@ Both databases search the same folded text (``Procedure.name_folded`` and
 "Đăng ký khai sinh" and "khai sinh" all match "Thủ tục đăng ký khai sinh" without the
 ``unaccent`` extension.
 
-- PostgreSQL: a GIN index on a weighted ``tsvector`` expression (name weight A, the rest B),
-  ranked with ``ts_rank``; the last term matches as a prefix so results come while typing.
-  When nothing matches, a trigram similarity fallback (``pg_trgm``) catches typos.
+- PostgreSQL: a stored generated ``tsvector`` column (name weight A, the rest B) with a GIN index,
+  ranked with ``ts_rank`` divided by length; the last term matches as a prefix (from three letters
+  on) so results come while typing. When nothing matches, a trigram similarity fallback
+  (``pg_trgm``) catches typos.
 - SQLite: an FTS5 external-content table kept in sync by triggers, ranked with ``bm25``.
 
 The query text never reaches SQL: it is reduced to ``[0-9a-z]`` words by ``search_terms`` and
@@ -16,29 +17,44 @@ passed as a parameter.
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchVector
 from django.db import connection
-from django.db.models import F, FloatField, QuerySet, Value
+from django.db.models import BooleanField, FloatField, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 FTS_TABLE = "catalogue_procedure_fts"
 PG_INDEX_NAME = "catalogue_procedure_search_gin"
 PG_TRGM_INDEX_NAME = "catalogue_procedure_name_trgm"
+PG_VECTOR_COLUMN = "search_vector"
+PG_VECTOR_INDEX_NAME = "catalogue_procedure_search_vector_gin"
+PG_VECTOR_SQL = (
+    "setweight(to_tsvector('simple'::regconfig, coalesce(name_folded, '')), 'A') || "
+    "setweight(to_tsvector('simple'::regconfig, coalesce(search_document, '')), 'B')"
+)
+# A lone one- or two-letter prefix matches most of the catalogue: match it as a whole word instead.
+MIN_PREFIX_CHARS = 3
 
 
 def pg_search_vector() -> SearchVector:
-    """The exact expression the GIN index is built on (queries must use the same one)."""
+    """The expression index of migration 0002 (replaced by the stored column of 0003)."""
     return SearchVector("name_folded", weight="A", config="simple") + SearchVector(
         "search_document", weight="B", config="simple"
     )
 
 
+def _last_is_prefix(terms: list[str]) -> bool:
+    return len(terms) > 1 or len(terms[-1]) >= MIN_PREFIX_CHARS
+
+
 def _pg_tsquery(terms: list[str]) -> str:
-    return " & ".join(terms[:-1] + [f"{terms[-1]}:*"])
+    last = f"{terms[-1]}:*" if _last_is_prefix(terms) else terms[-1]
+    return " & ".join(terms[:-1] + [last])
 
 
 def _fts5_match(terms: list[str]) -> str:
-    quoted = [f'"{term}"' for term in terms[:-1]] + [f'"{terms[-1]}"*']
+    quoted = [f'"{term}"' for term in terms]
+    if _last_is_prefix(terms):
+        quoted[-1] += "*"
     return " ".join(quoted)
 
 
@@ -47,11 +63,19 @@ def apply_search(queryset: QuerySet, terms: list[str]) -> QuerySet:
     if not terms:
         return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
     if connection.vendor == "postgresql":
-        query = SearchQuery(_pg_tsquery(terms), search_type="raw", config="simple")
-        vector = pg_search_vector()
-        matched = queryset.annotate(search=vector).filter(search=query)
-        # normalization 2 divides by document length: the shortest name holding every term wins.
-        return matched.annotate(rank=SearchRank(F("search"), query, normalization=Value(2)))
+        tsquery = _pg_tsquery(terms)
+        column = f'"catalogue_procedure"."{PG_VECTOR_COLUMN}"'
+        # Safe: constant column name; the tsquery text is a bound parameter built from [0-9a-z] words.
+        matches = RawSQL(  # noqa: S611
+            f"{column} @@ to_tsquery('simple'::regconfig, %s)", (tsquery,), output_field=BooleanField()
+        )
+        # Normalization 2 divides by document length: the shortest name holding every term wins.
+        rank = RawSQL(  # noqa: S611
+            f"ts_rank({column}, to_tsquery('simple'::regconfig, %s), 2)",
+            (tsquery,),
+            output_field=FloatField(),
+        )
+        return queryset.filter(matches).annotate(rank=rank)
     match = _fts5_match(terms)
     rank_sql = (
         f"SELECT -bm25({FTS_TABLE}, 10.0, 1.0) FROM {FTS_TABLE} "  # noqa: S608 - constant table name
@@ -67,7 +91,7 @@ def apply_search(queryset: QuerySet, terms: list[str]) -> QuerySet:
 def apply_fuzzy(queryset: QuerySet, terms: list[str], *, threshold: float = 0.3) -> QuerySet:
     """Typo-tolerant fallback on PostgreSQL (trigram similarity on the folded name)."""
     if connection.vendor != "postgresql" or not terms:
-        return queryset.none()
+        return queryset.annotate(rank=Value(0.0, output_field=FloatField())).none()
     from django.contrib.postgres.search import TrigramWordSimilarity
 
     phrase = " ".join(terms)

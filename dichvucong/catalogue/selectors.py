@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -76,29 +76,40 @@ def procedure_search(
     base = _filtered(filters)
     fuzzy = False
     if terms:
-        queryset = search.apply_search(base, terms).order_by("-rank", "code")
-        if not queryset.exists():
-            fuzzy_queryset = search.apply_fuzzy(base, terms)
-            if fuzzy_queryset.exists():
-                queryset, fuzzy = fuzzy_queryset.order_by("-rank", "code"), True
+        paginator = _paginator(search.apply_search(base, terms), page_size)
+        if paginator.count == 0:
+            fuzzy_paginator = _paginator(search.apply_fuzzy(base, terms), page_size)
+            if fuzzy_paginator.count:
+                paginator, fuzzy = fuzzy_paginator, True
     else:
-        queryset = base.order_by("code")
-    queryset = queryset.select_related("field").prefetch_related(
-        Prefetch("levels", queryset=ImplementationLevel.objects.order_by("code"))
-    )
-    paginator = Paginator(queryset, page_size)
+        paginator = _paginator(base.annotate(rank=Value(0.0)), page_size, order=("code",))
     return SearchResult(page=paginator.get_page(page_number), terms=terms, fuzzy=fuzzy)
 
 
-def version_in_force(*, procedure: Procedure, on: datetime.date | None = None) -> ProcedureVersion | None:
+def _paginator(queryset: QuerySet[Procedure], page_size: int, order=("-rank", "code")) -> Paginator:
+    queryset = (
+        queryset.order_by(*order)
+        .select_related("field")
+        .prefetch_related(Prefetch("levels", queryset=ImplementationLevel.objects.order_by("code")))
+    )
+    return Paginator(queryset, page_size)
+
+
+def version_in_force(
+    *, procedure: Procedure, on: datetime.date | None = None, prefetch: tuple[str, ...] = ()
+) -> ProcedureVersion | None:
     """The version whose effective period contains ``on`` (today by default)."""
     on = on or timezone.localdate()
     return (
         procedure.versions.filter(Q(effective_from__isnull=True) | Q(effective_from__lte=on))
         .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+        .prefetch_related(*prefetch)
         .order_by("-number")
         .first()
     )
+
+
+VERSION_CONTENT = ("channels", "fees", "components", "results", "legal_bases")
 
 
 @dataclass
@@ -165,13 +176,21 @@ def agency_offerings(*, agency: Agency) -> dict[str, list[AgencyProcedure]]:
     return groups
 
 
-def filter_choices() -> dict:
-    """Choices for the search filters (a handful of small queries, cached by the view layer)."""
+def filter_choices() -> dict[str, tuple[tuple[str, str], ...]]:
+    """(value, label) pairs for the search filters: plain tuples, cheap to cache and to render."""
     return {
-        "fields": list(Field.objects.filter(procedures__isnull=False).distinct().order_by("name")),
-        "agencies": list(
-            Agency.objects.filter(offerings__is_active=True).distinct().order_by("level", "code")
+        "fields": tuple(
+            Field.objects.filter(procedures__isnull=False)
+            .distinct()
+            .order_by("name")
+            .values_list("slug", "name")
         ),
-        "levels": list(ImplementationLevel.objects.order_by("code")),
-        "life_events": list(LifeEvent.objects.order_by("position", "name")),
+        "agencies": tuple(
+            (agency.code, agency.display_name)
+            for agency in Agency.objects.filter(offerings__is_active=True)
+            .distinct()
+            .order_by("level", "code")
+        ),
+        "levels": tuple(ImplementationLevel.objects.order_by("code").values_list("code", "name")),
+        "life_events": tuple(LifeEvent.objects.order_by("position", "name").values_list("slug", "name")),
     }

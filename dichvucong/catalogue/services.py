@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from dichvucong.agencies.models import Agency
+from dichvucong.catalogue.caching import catalogue_changed
 from dichvucong.catalogue.importers import records as r
 from dichvucong.catalogue.models import (
     AgencyProcedure,
@@ -167,6 +168,7 @@ def procedure_upsert_from_record(
     ):
         _set_life_events(procedure=procedure, slugs=record.life_events)
         return procedure, "unchanged"
+    catalogue_changed()
 
     procedure.name = nfc(record.name)[:1000]
     procedure.field = field_get_or_create(name=record.field_name)
@@ -236,6 +238,7 @@ def offering_upsert(
     fees: list[r.FeeRecord] | None = None,
 ) -> AgencyProcedure:
     """Offer a procedure at an agency with local settings (local code ``<procedure>.<agency>``)."""
+    catalogue_changed()
     offering, _created = AgencyProcedure.objects.update_or_create(
         agency=agency,
         procedure=procedure,

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
-from django.core.cache import cache
+import functools
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from dichvucong.catalogue import selectors
+from dichvucong.catalogue import caching, selectors
 from dichvucong.catalogue.models import Procedure
 
-FILTER_CHOICES_CACHE_KEY = "catalogue:filter-choices"
+MAX_QUERY_STRING = 4096
 
 
 def filters_from_request(request: HttpRequest) -> selectors.SearchFilters:
@@ -24,37 +28,64 @@ def filters_from_request(request: HttpRequest) -> selectors.SearchFilters:
 
 
 def filter_choices() -> dict:
-    choices = cache.get(FILTER_CHOICES_CACHE_KEY)
-    if choices is None:
-        choices = selectors.filter_choices()
-        cache.set(FILTER_CHOICES_CACHE_KEY, choices, 300)
-    return choices
+    return caching.cached("filter-choices", (), selectors.filter_choices, timeout=300)
+
+
+def results_html(request: HttpRequest, filters: selectors.SearchFilters) -> str:
+    """The rendered result list; identical queries within a minute are served from the cache."""
+
+    def build() -> str:
+        result = selectors.procedure_search(filters=filters, page_number=request.GET.get("page", 1))
+        return render_to_string("catalogue/_results.html", {"result": result}, request=request)
+
+    query_string = request.META.get("QUERY_STRING", "")[:MAX_QUERY_STRING]
+    # Our own template's output (escaped when rendered); the cache hands back a plain str.
+    return mark_safe(caching.cached("results-html", (get_language(), query_string), build))  # noqa: S308
 
 
 @require_safe
 def procedure_list(request: HttpRequest) -> HttpResponse:
     filters = filters_from_request(request)
-    result = selectors.procedure_search(filters=filters, page_number=request.GET.get("page", 1))
+    results = results_html(request, filters)
+    if request.htmx:
+        return HttpResponse(results)
     context = {
         "filters": filters,
-        "result": result,
-        "choices": filter_choices(),
+        "results_html": results,
+        # Called by the template only when its fragment cache misses, then memoised for this request.
+        "choices": functools.cache(filter_choices),
+        "catalogue_generation": caching.generation(),
         "service_levels": [choice for choice in Procedure.ServiceLevel.choices if choice[0]],
     }
-    template = "catalogue/_results.html" if request.htmx else "catalogue/procedure_list.html"
-    return render(request, template, context)
+    return render(request, "catalogue/procedure_list.html", context)
+
+
+def procedure_page(request: HttpRequest, code: str) -> dict:
+    """Heading data and the rendered body of a procedure page (no per-user content: safe to share)."""
+
+    def build() -> dict:
+        detail = selectors.procedure_detail(code=code)
+        procedure = detail.procedure
+        return {
+            "code": procedure.code,
+            "name": procedure.name,
+            "service_level": procedure.service_level,
+            "service_level_label": procedure.get_service_level_display(),
+            "body": render_to_string("catalogue/_procedure_body.html", {"detail": detail}, request=request),
+        }
+
+    page = caching.cached("procedure-page", (get_language(), code[:40]), build)
+    return {**page, "body": mark_safe(page["body"])}  # noqa: S308 - our own template's output
 
 
 @require_safe
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
-    detail = selectors.procedure_detail(code=code)
-    return render(request, "catalogue/procedure_detail.html", {"detail": detail})
+    return render(request, "catalogue/procedure_detail.html", {"page": procedure_page(request, code)})
 
 
 @require_safe
 def procedure_print(request: HttpRequest, code: str) -> HttpResponse:
-    detail = selectors.procedure_detail(code=code)
-    return render(request, "catalogue/procedure_print.html", {"detail": detail})
+    return render(request, "catalogue/procedure_print.html", {"page": procedure_page(request, code)})
 
 
 @require_safe

@@ -63,3 +63,12 @@ def test_openapi_document_is_3_1_and_docs_are_served_locally(client, db):
     assert schema["openapi"].startswith("3.1")
     assert "/api/v1/procedures" in schema["paths"]
     assert "cdn." not in docs and "/static/ninja/" in docs
+
+
+def test_repeated_api_search_is_answered_from_cache(client, demo_data, django_assert_num_queries):
+    first = client.get("/api/v1/procedures", {"q": "ket hon"}).json()
+
+    with django_assert_num_queries(0):
+        second = client.get("/api/v1/procedures", {"q": "ket hon"}).json()
+
+    assert first == second and first["results"][0]["code"] == "1.000894"

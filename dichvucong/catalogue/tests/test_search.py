@@ -122,3 +122,10 @@ def test_typo_falls_back_to_similar_names_on_postgresql(catalogue):
 
     assert result.fuzzy
     assert result.page.object_list[0].code == "1.001193"
+
+
+def test_a_lone_short_prefix_is_matched_as_a_whole_word(catalogue):
+    short = procedure_search(filters=SearchFilters(query="ke"))
+    assert short.total == 0 or short.fuzzy  # not every "ke…" word of the catalogue
+    assert codes(SearchFilters(query="ket")) == ["1.000894"]
+    assert set(codes(SearchFilters(query="dang ky k"))) == {"1.001193", "1.000894"}
