@@ -33,6 +33,8 @@ PG_VECTOR_SQL = (
 )
 # A lone one- or two-letter prefix matches most of the catalogue: match it as a whole word instead.
 MIN_PREFIX_CHARS = 3
+# Similarity on one or two letters is both slow (it compares every name) and meaningless.
+MIN_FUZZY_CHARS = 4
 
 
 def pg_search_vector() -> SearchVector:
@@ -90,7 +92,7 @@ def apply_search(queryset: QuerySet, terms: list[str]) -> QuerySet:
 
 def apply_fuzzy(queryset: QuerySet, terms: list[str], *, threshold: float = 0.3) -> QuerySet:
     """Typo-tolerant fallback on PostgreSQL (trigram similarity on the folded name)."""
-    if connection.vendor != "postgresql" or not terms:
+    if connection.vendor != "postgresql" or sum(map(len, terms)) < MIN_FUZZY_CHARS:
         return queryset.annotate(rank=Value(0.0, output_field=FloatField())).none()
     from django.contrib.postgres.search import TrigramWordSimilarity
 
