@@ -13,7 +13,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install --quiet -e ".[dev]"
   echo "$want" > "$stamp"
 fi
-mkdir -p var
+mkdir -p var/static var/media
 if command -v msgfmt >/dev/null 2>&1; then
   DVC_DEV=1 .venv/bin/python manage.py compilemessages --ignore=.venv -v0
 fi
