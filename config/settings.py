@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "dichvucong.core",
     "dichvucong.agencies",
     "dichvucong.catalogue",
+    "dichvucong.accounts",
+    "dichvucong.notifications",
     "django.contrib.postgres",
 ]
 
@@ -116,6 +118,7 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

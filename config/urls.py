@@ -15,4 +15,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("dichvucong.catalogue.urls")),
     path("", include("dichvucong.agencies.urls")),
+    path("", include("dichvucong.notifications.urls")),
 ]

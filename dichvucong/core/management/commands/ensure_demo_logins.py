@@ -18,7 +18,8 @@ class Command(BaseCommand):
         user_model = get_user_model()
         user, _created = user_model.objects.get_or_create(username=DEMO_ADMIN_USERNAME)
         user.is_staff = user.is_superuser = True
-        user.first_name = "Quản trị hệ thống (dùng thử)"
+        user.kind = user_model.Kind.STAFF
+        user.full_name = "Quản trị hệ thống (dùng thử)"
         user.set_password(password)
         user.save()
         self.stdout.write("Tài khoản dùng thử:")
