@@ -3,6 +3,7 @@
 from csp.decorators import csp_update
 from ninja import NinjaAPI, Swagger
 
+from dichvucong.accounts.api import router as accounts_router
 from dichvucong.agencies.api import router as agencies_router
 from dichvucong.catalogue.api import router as catalogue_router
 
@@ -16,3 +17,4 @@ api = NinjaAPI(
 )
 api.add_router("/", catalogue_router)
 api.add_router("/", agencies_router)
+api.add_router("/", accounts_router)

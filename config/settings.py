@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -48,11 +49,16 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "dichvucong.core",
     "dichvucong.agencies",
     "dichvucong.catalogue",
     "dichvucong.accounts",
     "dichvucong.notifications",
+    "dichvucong.documents",
     "django.contrib.postgres",
 ]
 
@@ -64,10 +70,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: turns lockouts into our own page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -119,6 +128,31 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out attempts before the password is checked
+    "dichvucong.accounts.backends.IdentifierBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:profile"
+LOGOUT_REDIRECT_URL = "home"
+
+# Sessions: idle sessions end after DVC_SESSION_IDLE_MINUTES (sliding), never later than the cookie age.
+SESSION_COOKIE_AGE = int(os.environ.get("DVC_SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# django-axes: lock a (username, IP) pair after 5 failures for 15 minutes. Locking the pair, not the
+# username alone, means an attacker elsewhere cannot lock the real owner out; the cool-off means no
+# lockout lasts for ever.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "dichvucong.accounts.views.lockout_response"
+AXES_USERNAME_CALLABLE = "dichvucong.accounts.backends.axes_username"
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
+AXES_VERBOSE = False
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -221,3 +255,9 @@ DVC_API_MAX_PAGE_SIZE = 100
 
 FORMAT_MODULE_PATH = ["config.formats"]
 DVC_CATALOGUE_CACHE_SECONDS = int(os.environ.get("DVC_CATALOGUE_CACHE_SECONDS", "60"))
+DVC_PUBLIC_URL = os.environ.get("DVC_PUBLIC_URL", "http://127.0.0.1:8000")
+# Second factor by SMS for citizens and businesses (staff always use an authenticator app).
+DVC_CITIZEN_SMS_2FA = env_bool("DVC_CITIZEN_SMS_2FA", True)
+DVC_REGISTRATIONS_PER_IP_HOUR = int(os.environ.get("DVC_REGISTRATIONS_PER_IP_HOUR", "10"))
+DVC_RESETS_PER_IP_HOUR = int(os.environ.get("DVC_RESETS_PER_IP_HOUR", "10"))
+PASSWORD_RESET_TIMEOUT = 2 * 3600

@@ -15,5 +15,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("dichvucong.catalogue.urls")),
     path("", include("dichvucong.agencies.urls")),
+    path("", include("dichvucong.accounts.urls")),
     path("", include("dichvucong.notifications.urls")),
+    path("", include("dichvucong.documents.urls")),
 ]

@@ -152,3 +152,116 @@ class AgencyMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.agency.code}"
+
+
+class OneTimeCode(models.Model):
+    """A 6-digit code sent by SMS (registration, second factor, password reset). Only its hash is kept."""
+
+    class Purpose(models.TextChoices):
+        REGISTER = "register", _("Xác thực đăng ký")
+        LOGIN = "login", _("Xác thực đăng nhập")
+        PASSWORD_RESET = "password_reset", _("Đặt lại mật khẩu")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="one_time_codes"
+    )
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    phone = models.CharField(max_length=16)
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "purpose", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} {self.user_id} {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class LoginEvent(models.Model):
+    """Login history shown on the personal page ("Lịch sử đăng nhập")."""
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", _("Thành công")
+        WRONG_PASSWORD = "wrong_password", _("Sai mật khẩu")
+        WRONG_CODE = "wrong_code", _("Sai mã xác thực")
+        LOCKED = "locked", _("Tạm khóa")
+        LOGOUT = "logout", _("Đăng xuất")
+        LOGOUT_ALL = "logout_all", _("Đăng xuất mọi nơi")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_events")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    method = models.CharField(max_length=20, blank=True)  # password, sms_otp, totp, backup_code, token, oidc
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.outcome} {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class ExternalIdentity(models.Model):
+    """An account linked to an identity provider (OpenID Connect), e.g. the national e-ID later on."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="external_identities"
+    )
+    provider = models.CharField(max_length=40)
+    subject = models.CharField(max_length=255)
+    claims = models.JSONField(default=dict, blank=True)
+    linked_at = models.DateTimeField(default=timezone.now)
+    last_login_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "subject"], name="unique_external_identity")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.subject}"
+
+
+class AuditEvent(models.Model):
+    """Append-only record of staff actions on accounts (who did what to whom, old and new values)."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="audit_events_done"
+    )
+    action = models.CharField(max_length=60)
+    target_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_events",
+    )
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    changes = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.actor_id} on {self.target_user_id}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API and the mobile app. Only a hash is stored; the key is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.name}"

@@ -1,0 +1,62 @@
+"""Reads for accounts, always given the asking user: nobody sees another agency's staff."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from dichvucong.accounts.models import AgencyMembership, LoginEvent, StaffRole, User
+from dichvucong.agencies.models import Agency
+
+
+def agencies_for_user(*, user: User, roles: list[str] | None = None) -> QuerySet[Agency]:
+    """Agencies where the user holds an active role (optionally one of ``roles``)."""
+    if not user.is_authenticated:
+        return Agency.objects.none()
+    memberships = AgencyMembership.objects.filter(user=user, is_active=True)
+    if roles:
+        memberships = memberships.filter(role__in=roles)
+    return Agency.objects.filter(pk__in=memberships.values("agency_id")).order_by("code")
+
+
+def agencies_administered_by(*, user: User) -> QuerySet[Agency]:
+    """System administrators administer every agency; agency administrators their own agencies."""
+    if not user.is_authenticated:
+        return Agency.objects.none()
+    if (
+        user.is_superuser
+        or AgencyMembership.objects.filter(user=user, role=StaffRole.SYSTEM_ADMIN, is_active=True).exists()
+    ):
+        return Agency.objects.order_by("code")
+    return agencies_for_user(user=user, roles=[StaffRole.AGENCY_ADMIN])
+
+
+def staff_list_for_admin(*, user: User, agency_code: str = "") -> QuerySet[User]:
+    agencies = agencies_administered_by(user=user)
+    if agency_code:
+        agencies = agencies.filter(code=agency_code)
+    visible = AgencyMembership.objects.filter(agency__in=agencies)
+    return (
+        User.objects.filter(kind=User.Kind.STAFF, memberships__in=visible)
+        .distinct()
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=AgencyMembership.objects.filter(agency__in=agencies).select_related("agency"),
+                to_attr="visible_memberships",
+            )
+        )
+        .order_by("full_name", "username")
+    )
+
+
+def staff_get_for_admin(*, user: User, staff_id: int) -> User:
+    """A staff member the asking administrator may manage; 404 otherwise (ids cannot be probed)."""
+    staff = staff_list_for_admin(user=user).filter(pk=staff_id).first()
+    if staff is None:
+        raise Http404("Không tìm thấy cán bộ")
+    return staff
+
+
+def login_history(*, user: User, limit: int = 50) -> list[LoginEvent]:
+    return list(LoginEvent.objects.filter(user=user).order_by("-created_at")[:limit])

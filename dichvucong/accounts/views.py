@@ -1,0 +1,552 @@
+"""Account pages: registration, sign-in with a second factor, password reset, personal page, staff admin."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.tokens import default_token_generator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from dichvucong.accounts import forms, selectors, services
+from dichvucong.accounts.identity import mask_phone
+from dichvucong.accounts.models import AgencyMembership, LoginEvent, OneTimeCode, User
+from dichvucong.core.ratelimit import client_ip, hit
+
+BACKEND = "dichvucong.accounts.backends.IdentifierBackend"
+PENDING_LOGIN = "accounts:pending_login"
+REGISTRATION = "accounts:registration_id"
+RESET_IDENTIFIER = "accounts:reset_identifier"
+CAPTCHA_AFTER_FAILURES = 3
+PENDING_LOGIN_SECONDS = 10 * 60
+
+
+def lockout_response(request, response=None, credentials=None) -> HttpResponse:
+    """django-axes: the (identifier, IP) pair failed too often; it unlocks by itself after the cool-off."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "accounts/locked.html", {"minutes": minutes}, status=429)
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+# --- registration -----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    form = forms.RegistrationForm(request.POST or None)
+    if request.method == "POST":
+        if not hit(
+            f"register:{client_ip(request)}",
+            limit=settings.DVC_REGISTRATIONS_PER_IP_HOUR,
+            window_seconds=3600,
+        ):
+            return render(request, "accounts/rate_limited.html", status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            registration_id = services.registration_start(
+                data=services.RegistrationData(
+                    kind=data["kind"],
+                    id_type=data["id_type"],
+                    id_number=data["id_number"],
+                    full_name=data["full_name"],
+                    phone=data["phone"],
+                    email=data.get("email") or "",
+                    date_of_birth=data["date_of_birth"].isoformat() if data.get("date_of_birth") else "",
+                    gender=data.get("gender") or "",
+                ),
+                password=data["password1"],
+            )
+            request.session[REGISTRATION] = registration_id
+            return redirect("accounts:register_verify")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def register_verify(request: HttpRequest) -> HttpResponse:
+    registration_id = request.session.get(REGISTRATION, "")
+    pending = services.registration_pending(registration_id=registration_id)
+    if pending is None:
+        messages.error(request, "Phiên đăng ký đã hết hạn. Vui lòng đăng ký lại.")
+        return redirect("accounts:register")
+    form = forms.CodeForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if "resend" in request.POST:
+                services.registration_resend(registration_id=registration_id)
+                messages.success(request, "Đã gửi lại mã xác thực.")
+                return redirect("accounts:register_verify")
+            if form.is_valid():
+                user = services.registration_verify(
+                    registration_id=registration_id, code=form.cleaned_data["code"]
+                )
+                request.session.pop(REGISTRATION, None)
+                return _complete_login(request, user, method="sms_otp", welcome=True)
+        except services.AccountError as error:
+            form.add_error(None if "resend" in request.POST else "code", error.message)
+    return render(
+        request, "accounts/register_verify.html", {"form": form, "masked_phone": mask_phone(pending.phone)}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button; only the POST confirms (mail scanners open links without asking)."""
+    if request.method == "POST":
+        try:
+            services.email_confirm(token=token)
+        except services.AccountError as error:
+            return render(request, "accounts/email_confirm.html", {"error": error.message}, status=400)
+        return render(request, "accounts/email_confirm.html", {"done": True})
+    return render(request, "accounts/email_confirm.html", {"token": token})
+
+
+# --- sign-in -----------------------------------------------------------------------------------
+
+
+def _failures_key(request: HttpRequest) -> str:
+    return f"login-failures:{client_ip(request)}"
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    from django.contrib.auth import authenticate
+    from django.core.cache import cache
+
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    needs_captcha = (cache.get(_failures_key(request)) or 0) >= CAPTCHA_AFTER_FAILURES
+    form_class = forms.LoginWithCaptchaForm if needs_captcha else forms.LoginForm
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        identifier = form.cleaned_data["identifier"]
+        user = authenticate(request, username=identifier, password=form.cleaned_data["password"])
+        if getattr(request, "axes_locked_out", False):
+            return lockout_response(request)
+        if user is None:
+            failures = (cache.get(_failures_key(request)) or 0) + 1
+            cache.set(_failures_key(request), failures, 3600)
+            known = services.user_find_by_identifier(identifier=identifier)
+            if known is not None:
+                services.login_event_record(
+                    user=known, outcome=LoginEvent.Outcome.WRONG_PASSWORD, method="password", request=request
+                )
+            form.add_error(None, "Số giấy tờ (hoặc tên đăng nhập) hoặc mật khẩu không đúng.")
+        else:
+            cache.delete(_failures_key(request))
+            return _second_factor(request, user)
+    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+def _second_factor(request: HttpRequest, user: User) -> HttpResponse:
+    next_url = _safe_next(request, reverse(settings.LOGIN_REDIRECT_URL))
+    if user.kind == User.Kind.STAFF:
+        request.session[PENDING_LOGIN] = {"user": user.pk, "at": timezone.now().timestamp(), "next": next_url}
+        has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        return redirect("accounts:login_totp" if has_device else "accounts:totp_setup")
+    if settings.DVC_CITIZEN_SMS_2FA and user.phone:
+        request.session[PENDING_LOGIN] = {"user": user.pk, "at": timezone.now().timestamp(), "next": next_url}
+        with contextlib.suppress(services.AccountError):  # cool-down: the code sent a moment ago is valid
+            services.otp_send(user=user, purpose=OneTimeCode.Purpose.LOGIN)
+        return redirect("accounts:login_otp")
+    return _complete_login(request, user, method="password", next_url=next_url)
+
+
+def _pending_user(request: HttpRequest) -> tuple[User | None, str]:
+    pending = request.session.get(PENDING_LOGIN) or {}
+    if not pending or timezone.now().timestamp() - pending.get("at", 0) > PENDING_LOGIN_SECONDS:
+        return None, ""
+    user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    return user, pending.get("next", "")
+
+
+def _complete_login(request, user: User, *, method: str, device=None, next_url: str = "", welcome=False):
+    request.session.pop(PENDING_LOGIN, None)
+    login(request, user, backend=BACKEND)  # new session key: no session fixation
+    if device is not None:
+        otp_login(request, device)
+    services.login_event_record(user=user, outcome=LoginEvent.Outcome.SUCCESS, method=method, request=request)
+    if welcome:
+        messages.success(request, "Đăng ký thành công. Chào mừng bạn đến với Dịch vụ công.")
+    return redirect(next_url or reverse(settings.LOGIN_REDIRECT_URL))
+
+
+def _pending_required(view):
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user, next_url = _pending_user(request)
+        if user is None:
+            messages.error(request, "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.")
+            return redirect("accounts:login")
+        return view(request, user, next_url, *args, **kwargs)
+
+    return wrapper
+
+
+@require_http_methods(["GET", "POST"])
+@_pending_required
+def login_otp(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
+    form = forms.CodeForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if "resend" in request.POST:
+                services.otp_send(user=user, purpose=OneTimeCode.Purpose.LOGIN)
+                messages.success(request, "Đã gửi lại mã xác thực.")
+                return redirect("accounts:login_otp")
+            if form.is_valid():
+                services.otp_verify(
+                    user=user, purpose=OneTimeCode.Purpose.LOGIN, code=form.cleaned_data["code"]
+                )
+                return _complete_login(request, user, method="sms_otp", next_url=next_url)
+        except services.AccountError as error:
+            if error.code == "wrong":
+                services.login_event_record(
+                    user=user, outcome=LoginEvent.Outcome.WRONG_CODE, method="sms_otp", request=request
+                )
+            form.add_error(None if "resend" in request.POST else "code", error.message)
+    return render(request, "accounts/login_otp.html", {"form": form, "masked_phone": mask_phone(user.phone)})
+
+
+@require_http_methods(["GET", "POST"])
+@_pending_required
+def login_totp(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
+    form = forms.CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not hit(f"totp:{user.pk}", limit=10, window_seconds=900):
+            form.add_error("code", "Bạn đã thử quá nhiều lần. Vui lòng đợi 15 phút.")
+        else:
+            device = match_token(user, form.cleaned_data["code"])
+            if device is not None:
+                method = "backup_code" if isinstance(device, StaticDevice) else "totp"
+                return _complete_login(request, user, method=method, device=device, next_url=next_url)
+            services.login_event_record(
+                user=user, outcome=LoginEvent.Outcome.WRONG_CODE, method="totp", request=request
+            )
+            form.add_error("code", "Mã xác thực không đúng. Hãy nhập mã 6 số đang hiện trên ứng dụng.")
+    return render(request, "accounts/login_totp.html", {"form": form})
+
+
+def _qr_svg(data: str) -> str:
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return buffer.getvalue().decode()
+
+
+@require_http_methods(["GET", "POST"])
+@_pending_required
+def totp_setup(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
+    """Staff enrol an authenticator app on first sign-in and get ten single-use backup codes."""
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect("accounts:login_totp")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
+        user=user, name="Ứng dụng xác thực", confirmed=False
+    )
+    form = forms.CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            backup, _created = StaticDevice.objects.get_or_create(user=user, name="Mã dự phòng")
+            backup.token_set.all().delete()
+            codes = [StaticToken.random_token() for _ in range(10)]
+            StaticToken.objects.bulk_create(StaticToken(device=backup, token=code) for code in codes)
+            response = _complete_login(request, user, method="totp", device=device, next_url=next_url)
+            return render(
+                request, "accounts/backup_codes.html", {"codes": codes, "next_url": response["Location"]}
+            )
+        form.add_error("code", "Mã chưa đúng. Kiểm tra giờ trên điện thoại và nhập mã 6 số mới nhất.")
+    from base64 import b32encode
+
+    secret = b32encode(device.bin_key).decode()
+    context = {
+        "form": form,
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        "qr_svg": _qr_svg(device.config_url),
+    }
+    return render(request, "accounts/totp_setup.html", context)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        services.login_event_record(user=request.user, outcome=LoginEvent.Outcome.LOGOUT, request=request)
+    logout(request)
+    messages.success(request, "Bạn đã đăng xuất.")
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@require_POST
+@login_required
+def logout_all(request: HttpRequest) -> HttpResponse:
+    services.user_sign_out_everywhere(user=request.user)
+    logout(request)
+    messages.success(request, "Bạn đã đăng xuất khỏi mọi thiết bị.")
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+# --- password reset ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset(request: HttpRequest) -> HttpResponse:
+    form = forms.PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST":
+        if not hit(f"reset:{client_ip(request)}", limit=settings.DVC_RESETS_PER_IP_HOUR, window_seconds=3600):
+            return render(request, "accounts/rate_limited.html", status=429)
+        if form.is_valid():
+            channel = form.cleaned_data["channel"]
+            services.password_reset_request(identifier=form.cleaned_data["identifier"], channel=channel)
+            request.session[RESET_IDENTIFIER] = form.cleaned_data["identifier"]
+            if channel == "email":
+                return render(request, "accounts/password_reset_sent.html", {"channel": "email"})
+            return redirect("accounts:password_reset_code")
+    return render(request, "accounts/password_reset.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_code(request: HttpRequest) -> HttpResponse:
+    identifier = request.session.get(RESET_IDENTIFIER)
+    if not identifier:
+        return redirect("accounts:password_reset")
+    user = services.user_find_by_identifier(identifier=identifier)
+    form = forms.ResetCodeForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if user is None:  # same answer as a wrong code: the page never tells whether the ID exists
+                raise services.AccountError("Mã xác thực không đúng.", code="wrong")
+            services.otp_verify(
+                user=user, purpose=OneTimeCode.Purpose.PASSWORD_RESET, code=form.cleaned_data["code"]
+            )
+        except services.AccountError as error:
+            form.add_error("code", error.message)
+        else:
+            services.user_set_password(user=user, password=form.cleaned_data["password1"])
+            request.session.pop(RESET_IDENTIFIER, None)
+            messages.success(request, "Đã đặt mật khẩu mới. Hãy đăng nhập bằng mật khẩu mới.")
+            return redirect("accounts:login")
+    return render(request, "accounts/password_reset_code.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_link(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    try:
+        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        user = None
+    if user is None or not default_token_generator.check_token(user, token):
+        return render(request, "accounts/password_reset_link.html", {"invalid": True}, status=400)
+    form = forms.NewPasswordMixin(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        services.user_set_password(user=user, password=form.cleaned_data["password1"])
+        messages.success(request, "Đã đặt mật khẩu mới. Hãy đăng nhập bằng mật khẩu mới.")
+        return redirect("accounts:login")
+    return render(request, "accounts/password_reset_link.html", {"form": form})
+
+
+# --- personal page -----------------------------------------------------------------------------
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = User.objects.select_related("commune", "commune__parent").get(pk=request.user.pk)
+    return render(request, "accounts/profile.html", {"profile": user})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    initial = {
+        "email": user.email,
+        "address": user.address,
+        "province": user.commune.parent.code if user.commune_id else "",
+        "commune": user.commune.code if user.commune_id else "",
+        "notify_sms": user.notify_sms,
+        "notify_email": user.notify_email,
+        "notify_zalo": user.notify_zalo,
+    }
+    form = forms.ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and "refresh" not in request.POST and form.is_valid():
+        data = form.cleaned_data
+        changed = services.user_update_profile(
+            user=user,
+            email=data["email"],
+            address=data["address"],
+            commune=data["commune"],
+            notify_sms=data["notify_sms"],
+            notify_email=data["notify_email"],
+            notify_zalo=data["notify_zalo"],
+        )
+        if "email" in changed and user.email:
+            messages.success(request, "Đã lưu. Hãy mở thư xác nhận vừa gửi tới địa chỉ mới.")
+        else:
+            messages.success(request, "Đã lưu thông tin cá nhân.")
+        return redirect("accounts:profile")
+    if "refresh" in request.POST:
+        form.errors.clear()  # the person only asked for the commune list of the chosen province
+    return render(request, "accounts/profile_edit.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def security(request: HttpRequest) -> HttpResponse:
+    form = forms.ChangePasswordForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.user_set_password(
+            user=request.user, password=form.cleaned_data["password1"], keep_session_of=request
+        )
+        messages.success(request, "Đã đổi mật khẩu. Các thiết bị khác đã bị đăng xuất.")
+        return redirect("accounts:security")
+    return render(request, "accounts/security.html", {"form": form})
+
+
+@login_required
+def login_history_view(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "accounts/login_history.html", {"events": selectors.login_history(user=request.user)}
+    )
+
+
+@login_required
+@require_POST
+def email_confirm_resend(request: HttpRequest) -> HttpResponse:
+    if request.user.email and not request.user.email_verified_at:
+        if hit(f"email-confirm:{request.user.pk}", limit=3, window_seconds=3600):
+            services.email_confirmation_send(user=request.user)
+            messages.success(request, "Đã gửi lại thư xác nhận.")
+        else:
+            messages.error(request, "Bạn đã yêu cầu gửi lại quá nhiều lần. Vui lòng thử lại sau.")
+    return redirect("accounts:profile")
+
+
+# --- staff administration ---------------------------------------------------------------------
+
+
+def staff_admin_required(view):
+    """Signed in with the second factor, and administering at least one agency."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_verified() and not request.user.is_superuser:
+            return redirect(f"{reverse('accounts:login')}?next={request.path}")
+        if not selectors.agencies_administered_by(user=request.user).exists():
+            return render(request, "accounts/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@staff_admin_required
+def staff_list(request: HttpRequest) -> HttpResponse:
+    agency_code = request.GET.get("agency", "")[:20]
+    staff = selectors.staff_list_for_admin(user=request.user, agency_code=agency_code)
+    agencies = selectors.agencies_administered_by(user=request.user)
+    return render(
+        request,
+        "accounts/staff_list.html",
+        {"staff": staff, "agencies": agencies, "agency_code": agency_code},
+    )
+
+
+@staff_admin_required
+@require_http_methods(["GET", "POST"])
+def staff_create(request: HttpRequest) -> HttpResponse:
+    agencies = selectors.agencies_administered_by(user=request.user)
+    form = forms.StaffCreateForm(request.POST or None, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.staff_create(
+                actor=request.user,
+                agency=data["agency"],
+                role=data["role"],
+                username=data["username"],
+                full_name=data["full_name"],
+                email=data["email"],
+                phone=data["phone"],
+                password=data["password"],
+                request=request,
+            )
+        except services.AccountError as error:
+            form.add_error("username" if error.code == "username" else None, error.message)
+        else:
+            messages.success(request, f"Đã tạo tài khoản cán bộ {user.full_name}.")
+            return redirect("accounts:staff_detail", staff_id=user.pk)
+    return render(request, "accounts/staff_form.html", {"form": form})
+
+
+@staff_admin_required
+@require_http_methods(["GET", "POST"])
+def staff_detail(request: HttpRequest, staff_id: int) -> HttpResponse:
+    staff = selectors.staff_get_for_admin(user=request.user, staff_id=staff_id)
+    agencies = selectors.agencies_administered_by(user=request.user)
+    form = forms.GrantRoleForm(
+        request.POST if request.POST.get("action") == "grant" else None, agencies=agencies
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "grant" and form.is_valid():
+                services.staff_grant_role(
+                    actor=request.user,
+                    user=staff,
+                    agency=form.cleaned_data["agency"],
+                    role=form.cleaned_data["role"],
+                    request=request,
+                )
+                messages.success(request, "Đã giao vai trò.")
+                return redirect("accounts:staff_detail", staff_id=staff.pk)
+            if action == "revoke":
+                membership = AgencyMembership.objects.filter(
+                    pk=request.POST.get("membership"), user=staff, agency__in=agencies
+                ).first()
+                if membership is None:
+                    raise Http404
+                services.staff_revoke_role(actor=request.user, membership=membership, request=request)
+                messages.success(request, "Đã thu hồi vai trò.")
+                return redirect("accounts:staff_detail", staff_id=staff.pk)
+            if action in {"deactivate", "activate"}:
+                agency = agencies.filter(code=request.POST.get("agency")).first()
+                if agency is None:
+                    raise Http404
+                services.staff_set_active(
+                    actor=request.user,
+                    user=staff,
+                    agency=agency,
+                    active=action == "activate",
+                    request=request,
+                )
+                messages.success(request, "Đã cập nhật trạng thái tài khoản.")
+                return redirect("accounts:staff_detail", staff_id=staff.pk)
+        except services.AccountError as error:
+            messages.error(request, error.message)
+    return render(request, "accounts/staff_detail.html", {"staff": staff, "form": form})
