@@ -3,9 +3,11 @@
 from csp.decorators import csp_update
 from ninja import NinjaAPI, Swagger
 
+from dichvucong.accounts.api import TokenAuth
 from dichvucong.accounts.api import router as accounts_router
 from dichvucong.agencies.api import router as agencies_router
 from dichvucong.catalogue.api import router as catalogue_router
+from dichvucong.documents import api as documents_api
 
 api = NinjaAPI(
     title="Dịch vụ công API",
@@ -18,3 +20,4 @@ api = NinjaAPI(
 api.add_router("/", catalogue_router)
 api.add_router("/", agencies_router)
 api.add_router("/", accounts_router)
+api.add_router("/", documents_api.router, auth=[TokenAuth(), *documents_api.AUTH])

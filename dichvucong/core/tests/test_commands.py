@@ -18,7 +18,10 @@ def test_demo_logins_are_created_hashed_with_argon2_and_printed(monkeypatch):
     assert get_user_model().objects.filter(username="quantri").count() == 1
     assert user.password.startswith("argon2")
     assert user.check_password("QuanTri@Demo2026")
-    assert "quantri / QuanTri@Demo2026" in out.getvalue()
+    printed = out.getvalue()
+    assert "quantri / QuanTri@Demo2026" in printed
+    assert "038090012345 / Hoa-Sen#2026xanh" in printed
+    assert "mã dự phòng dùng một lần" in printed
 
 
 def test_demo_logins_refuse_to_run_outside_a_developer_machine(monkeypatch, settings):

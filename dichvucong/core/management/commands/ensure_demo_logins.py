@@ -1,26 +1,85 @@
 import os
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+from dichvucong.accounts.models import AgencyMembership, StaffRole, User
+from dichvucong.agencies.models import Agency
 
 DEMO_ADMIN_USERNAME = "quantri"
 DEMO_ADMIN_DEFAULT_PASSWORD = "QuanTri@Demo2026"  # noqa: S105 - demo machine only, printed on purpose
+DEMO_PASSWORD = "Hoa-Sen#2026xanh"  # noqa: S105 - demo machine only, printed on purpose
+DEMO_CITIZEN = {
+    "username": "038090012345",
+    "kind": User.Kind.CITIZEN,
+    "id_type": User.IdType.CCCD,
+    "id_number": "038090012345",
+    "full_name": "Nguyễn Văn An",
+    "phone": "+84912345678",
+    "email": "an.nguyen@example.vn",
+}
+DEMO_STAFF = [
+    ("tiepnhan.hacthanh", "Trần Thị Bình", "000.01.31.H56", StaffRole.RECEPTIONIST),
+    ("quantri.hacthanh", "Lê Văn Cường", "000.01.31.H56", StaffRole.AGENCY_ADMIN),
+]
+BACKUP_CODES_SHOWN = 3
 
 
 class Command(BaseCommand):
-    help = "Tạo (hoặc đặt lại) tài khoản dùng thử trên máy phát triển và in ra thông tin đăng nhập."
+    help = "Tạo (hoặc đặt lại) các tài khoản dùng thử trên máy phát triển và in ra thông tin đăng nhập."
 
     def handle(self, *args, **options):
         if not (settings.DEBUG or os.environ.get("DVC_DEV") == "1"):
             raise CommandError("Chỉ dùng trên máy phát triển (DVC_DEV=1).")
         password = os.environ.get("DVC_DEMO_ADMIN_PASSWORD", DEMO_ADMIN_DEFAULT_PASSWORD)
-        user_model = get_user_model()
-        user, _created = user_model.objects.get_or_create(username=DEMO_ADMIN_USERNAME)
-        user.is_staff = user.is_superuser = True
-        user.kind = user_model.Kind.STAFF
-        user.full_name = "Quản trị hệ thống (dùng thử)"
+        with transaction.atomic():
+            admin = self._user(
+                DEMO_ADMIN_USERNAME,
+                password,
+                kind=User.Kind.STAFF,
+                full_name="Quản trị hệ thống (dùng thử)",
+                is_staff=True,
+                is_superuser=True,
+            )
+            citizen_fields = {key: value for key, value in DEMO_CITIZEN.items() if key != "username"}
+            citizen = self._user(DEMO_CITIZEN["username"], DEMO_PASSWORD, **citizen_fields)
+            staff = []
+            for username, full_name, agency_code, role in DEMO_STAFF:
+                user = self._user(username, DEMO_PASSWORD, kind=User.Kind.STAFF, full_name=full_name)
+                agency = Agency.objects.filter(code=agency_code).first()
+                if agency is not None:
+                    AgencyMembership.objects.get_or_create(user=user, agency=agency, role=role)
+                staff.append(user)
+        self.stdout.write("Tài khoản dùng thử (mật khẩu, rồi lớp xác thực thứ hai):")
+        self.stdout.write(f"  Quản trị hệ thống: {admin.username} / {password}  (trang /quan-tri/)")
+        self.stdout.write(f"      mã dự phòng dùng một lần: {', '.join(self._backup_codes(admin))}")
+        self.stdout.write(f"  Công dân: {citizen.username} / {DEMO_PASSWORD}")
+        self.stdout.write(
+            "      mã SMS (OTP) ở chế độ dùng thử: đăng nhập quản trị, xem /he-thong/thong-bao/"
+        )
+        for user in staff:
+            self.stdout.write(f"  Cán bộ: {user.username} / {DEMO_PASSWORD}")
+            self.stdout.write(f"      mã dự phòng dùng một lần: {', '.join(self._backup_codes(user))}")
+
+    @staticmethod
+    def _user(username: str, password: str, **fields) -> User:
+        user, _created = User.objects.get_or_create(username=username, defaults=fields)
+        for key, value in fields.items():
+            setattr(user, key, value)
+        user.is_active = True
         user.set_password(password)
         user.save()
-        self.stdout.write("Tài khoản dùng thử:")
-        self.stdout.write(f"  Quản trị hệ thống: {DEMO_ADMIN_USERNAME} / {password}  (trang /quan-tri/)")
+        return user
+
+    @staticmethod
+    def _backup_codes(user: User) -> list[str]:
+        """Fresh single-use codes for the second factor, so a demo needs no authenticator app."""
+        device, _created = StaticDevice.objects.get_or_create(user=user, name="Mã dự phòng (dùng thử)")
+        device.confirmed = True
+        device.save()
+        device.token_set.all().delete()
+        codes = [StaticToken.random_token() for _ in range(BACKUP_CODES_SHOWN)]
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+        return codes

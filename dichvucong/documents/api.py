@@ -1,0 +1,87 @@
+"""The personal document store over the API. Every operation needs a signed-in person.
+
+Authentication: `AUTH` (Django session via `ninja.security.django_auth`, CSRF-checked on writes).
+To accept more methods later (e.g. a bearer token), mount with
+`api.add_router("/", router, auth=[*AUTH, token_auth])`; each must return the User as `request.auth`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.http import HttpRequest
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.security import django_auth
+
+from dichvucong.documents import selectors, services
+from dichvucong.documents.models import StoredDocument
+from dichvucong.documents.responses import private_file_response
+
+AUTH = [django_auth]
+
+router = Router(tags=["Kho giấy tờ"], auth=AUTH)
+
+
+class DocumentOut(Schema):
+    id: uuid.UUID
+    title: str
+    kind: str
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    source: str
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_id(obj: StoredDocument) -> uuid.UUID:
+        return obj.public_id
+
+
+class StoreOut(Schema):
+    created: bool
+    document: DocumentOut
+
+
+class ErrorOut(Schema):
+    field: str
+    code: str
+    message: str
+
+
+@router.get("/documents", response=list[DocumentOut], summary="Giấy tờ trong kho của tôi")
+def document_list(request: HttpRequest):
+    return selectors.document_list_for_owner(user=request.auth)
+
+
+@router.post(
+    "/documents",
+    response={201: StoreOut, 200: StoreOut, 400: ErrorOut},
+    summary="Tải lên giấy tờ (trùng nội dung thì dùng lại giấy tờ đã có)",
+)
+def document_upload(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    title: Form[str],
+    kind: Form[str] = "",
+):
+    try:
+        document, created = services.document_store(owner=request.auth, upload=file, title=title, kind=kind)
+    except services.DocumentRefused as exc:
+        return Status(400, ErrorOut(field=exc.field, code=exc.code, message=exc.message))
+    return Status(201 if created else 200, StoreOut(created=created, document=document))
+
+
+@router.get("/documents/{public_id}/download", summary="Tải về giấy tờ", response={200: None})
+def document_download(request: HttpRequest, public_id: uuid.UUID):
+    document = selectors.document_access(user=request.auth, public_id=public_id)
+    return private_file_response(document)
+
+
+@router.delete("/documents/{public_id}", response={204: None}, summary="Xóa giấy tờ khỏi kho")
+def document_delete(request: HttpRequest, public_id: uuid.UUID):
+    document = selectors.document_access(user=request.auth, public_id=public_id, purpose="change")
+    services.document_delete(owner=request.auth, document=document)
+    return Status(204, None)

@@ -1,0 +1,205 @@
+"""Writes to the personal document store. Files and rows go together: no half-written rows or orphan files."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import re
+import unicodedata
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import Storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dichvucong.core.text import nfc
+from dichvucong.documents import validation
+from dichvucong.documents.models import StoredDocument
+
+if TYPE_CHECKING:
+    from dichvucong.accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+TITLE_MAX = 200
+ORIGINAL_NAME_MAX = 255
+_UNSAFE_NAME_CHARS = re.compile(r'[<>:"/\\|?*]')
+
+
+class DocumentRefused(ValueError):
+    """Input we refuse; `field` names the form field, `message` is shown to the person as is."""
+
+    def __init__(self, field: str, code: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.code = code
+        self.message = message
+
+
+def clean_title(title: str | None) -> str:
+    value = nfc(title)
+    if not value:
+        raise DocumentRefused("title", "required", _("Nhập tên giấy tờ, ví dụ: Căn cước công dân mặt trước"))
+    if len(value) > TITLE_MAX:
+        raise DocumentRefused(
+            "title", "too_long", _("Tên giấy tờ không quá %(max)d ký tự") % {"max": TITLE_MAX}
+        )
+    return value
+
+
+def clean_kind(kind: str | None) -> str:
+    value = (kind or "").strip()
+    if value and value not in StoredDocument.Kind.values:
+        raise DocumentRefused("kind", "invalid", _("Chọn loại giấy tờ trong danh sách"))
+    return value
+
+
+def safe_original_name(name: str | None) -> str:
+    """The last path part, NFC, without control or reserved characters, at most 255 characters."""
+    base = re.split(r"[/\\]", name or "")[-1]
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
+    base = nfc(_UNSAFE_NAME_CHARS.sub("", base)).strip(" .")
+    if len(base) > ORIGINAL_NAME_MAX:
+        stem, dot, extension = base.rpartition(".")
+        extension = extension[:10] if dot else ""
+        keep = ORIGINAL_NAME_MAX - len(extension) - (1 if extension else 0)
+        base = f"{(stem if dot else base)[:keep]}{'.' if extension else ''}{extension}"
+    return base or "giay-to"
+
+
+def _remove_file(storage: Storage, name: str) -> None:
+    if not name:
+        return
+    try:
+        storage.delete(name)
+    except Exception:  # the row is what matters; a leftover file is caught by the orphan sweep
+        logger.exception("documents: could not remove file %s", name)
+
+
+def document_store(
+    *,
+    owner: User,
+    upload: UploadedFile,
+    title: str,
+    kind: str = "",
+    allowed_types: frozenset[str] | set[str] | None = None,
+    source: str = StoredDocument.Source.UPLOAD,
+) -> tuple[StoredDocument, bool]:
+    """Keep an uploaded file in the owner's store; (document, created). The same content twice is reused.
+
+    Everything is checked before anything is written. The file is written, then the row inserted in its own
+    transaction; if the insert fails the file is removed at once. (When the caller holds an outer
+    transaction that later rolls back, `document_orphan_files_remove` cleans up what it left.)
+    """
+    clean = clean_title(title)
+    clean_kind_value = clean_kind(kind)
+    try:
+        facts = validation.inspect_upload(upload, allowed_types=allowed_types)
+    except validation.FileRejected as exc:
+        raise DocumentRefused("file", exc.code, exc.message) from exc
+
+    existing = StoredDocument.objects.filter(owner=owner, sha256=facts.sha256).first()
+    if existing is not None:
+        return existing, False
+
+    document = StoredDocument(
+        owner=owner,
+        title=clean,
+        kind=clean_kind_value,
+        original_name=safe_original_name(upload.name),
+        content_type=facts.file_type.content_type,
+        size=facts.size,
+        sha256=facts.sha256,
+        source=source,
+    )
+    storage = document.file.storage
+    try:
+        document.file.save(facts.file_type.extension, upload, save=False)  # name comes from upload_to
+        with transaction.atomic():
+            document.save()
+    except IntegrityError:
+        # The same file arrived twice at once (double click): the other request won; keep its row.
+        _remove_file(storage, document.file.name)
+        existing = StoredDocument.objects.filter(owner=owner, sha256=facts.sha256).first()
+        if existing is None:
+            raise
+        return existing, False
+    except BaseException:
+        _remove_file(storage, document.file.name)
+        raise
+    return document, True
+
+
+def _check_owner(*, owner: User, document: StoredDocument) -> None:
+    if document.owner_id != owner.pk:
+        raise PermissionDenied("not the owner of this document")
+
+
+def document_delete(*, owner: User, document: StoredDocument) -> bool:
+    """Delete the row now and its file after commit; False when it was already gone (a second click)."""
+    _check_owner(owner=owner, document=document)
+    with transaction.atomic():
+        locked = StoredDocument.objects.select_for_update().filter(pk=document.pk, owner=owner).first()
+        if locked is None:
+            return False
+        storage, name = locked.file.storage, locked.file.name
+        locked.delete()
+        transaction.on_commit(lambda: _remove_file(storage, name), robust=True)
+    return True
+
+
+def document_rename(
+    *, owner: User, document: StoredDocument, title: str, kind: str | None = None
+) -> StoredDocument:
+    """Change what the person calls the document (and, when given, its kind)."""
+    _check_owner(owner=owner, document=document)
+    new_title = clean_title(title)
+    new_kind = None if kind is None else clean_kind(kind)
+    with transaction.atomic():
+        locked = StoredDocument.objects.select_for_update().get(pk=document.pk, owner=owner)
+        changed = []
+        if locked.title != new_title:
+            locked.title = new_title
+            changed.append("title")
+        if new_kind is not None and locked.kind != new_kind:
+            locked.kind = new_kind
+            changed.append("kind")
+        if changed:
+            locked.save(update_fields=[*changed, "updated_at"])
+    return locked
+
+
+def document_orphan_files_remove(
+    *, older_than: datetime.timedelta = datetime.timedelta(hours=6), storage: Storage | None = None
+) -> list[str]:
+    """Remove files under documents/ that no row refers to and that are older than `older_than`.
+
+    Catches what an outer transaction rolled back after `document_store` wrote the file, or a crash between
+    the file write and the insert. Recent files are left alone: their row may not be committed yet.
+    """
+    storage = storage or StoredDocument._meta.get_field("file").storage
+    cutoff = timezone.now() - older_than
+    removed: list[str] = []
+
+    def walk(path: str):
+        try:
+            directories, files = storage.listdir(path)
+        except FileNotFoundError:
+            return
+        for name in files:
+            yield f"{path}/{name}"
+        for directory in directories:
+            yield from walk(f"{path}/{directory}")
+
+    candidates = [name for name in walk("documents") if storage.get_modified_time(name) < cutoff]
+    for start in range(0, len(candidates), 500):
+        batch = candidates[start : start + 500]
+        known = set(StoredDocument.objects.filter(file__in=batch).values_list("file", flat=True))
+        for name in batch:
+            if name not in known:
+                _remove_file(storage, name)
+                removed.append(name)
+    return removed
