@@ -44,3 +44,15 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def login_with_second_factor(client, user):
+    """Signed in as if the authenticator step had passed (the sign-in flow itself is tested in accounts)."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    device = StaticDevice.objects.create(user=user, name="test", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    return client

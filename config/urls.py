@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 
 from config.api import api
 from dichvucong.core import views as core_views
+
+# The admin asks for the second factor too (authenticator app or a single-use backup code).
+admin.site.__class__ = OTPAdminSite
 
 handler404 = "dichvucong.core.views.page_not_found"
 handler500 = "dichvucong.core.views.server_error"

@@ -15,7 +15,9 @@ $PY manage.py ensure_demo_logins
 
 $PY manage.py db_worker --queue-name "*" &
 worker=$!
-trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+$PY manage.py sweep_notifications --every 60 &
+sweeper=$!
+trap 'kill $worker $sweeper 2>/dev/null || true' EXIT INT TERM
 
 cat <<MSG
 

@@ -8,8 +8,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
-from django_otp import match_token
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp import match_token, user_has_device
 from ninja import Field as SchemaField
 from ninja import Router, Schema, Status
 from ninja.security import HttpBearer, django_auth
@@ -194,7 +193,7 @@ def token_create(request: HttpRequest, payload: TokenIn):
         return Status(401, {"detail": "Số giấy tờ (hoặc tên đăng nhập) hoặc mật khẩu không đúng."})
     method = "password"
     if user.kind == User.Kind.STAFF:
-        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        if not user_has_device(user):
             return Status(403, {"detail": "Hãy đăng nhập trên trang web một lần để cài ứng dụng xác thực."})
         if not payload.code:
             return Status(202, {"detail": "Nhập mã từ ứng dụng xác thực.", "second_factor": "totp"})

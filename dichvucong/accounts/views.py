@@ -19,7 +19,7 @@ from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
-from django_otp import match_token
+from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -166,8 +166,7 @@ def _second_factor(request: HttpRequest, user: User) -> HttpResponse:
     next_url = _safe_next(request, reverse(settings.LOGIN_REDIRECT_URL))
     if user.kind == User.Kind.STAFF:
         request.session[PENDING_LOGIN] = {"user": user.pk, "at": timezone.now().timestamp(), "next": next_url}
-        has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-        return redirect("accounts:login_totp" if has_device else "accounts:totp_setup")
+        return redirect("accounts:login_totp" if user_has_device(user) else "accounts:totp_setup")
     if settings.DVC_CITIZEN_SMS_2FA and user.phone:
         request.session[PENDING_LOGIN] = {"user": user.pk, "at": timezone.now().timestamp(), "next": next_url}
         with contextlib.suppress(services.AccountError):  # cool-down: the code sent a moment ago is valid
@@ -264,7 +263,7 @@ def _qr_svg(data: str) -> str:
 @_pending_required
 def totp_setup(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
     """Staff enrol an authenticator app on first sign-in and get ten single-use backup codes."""
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    if user_has_device(user):
         return redirect("accounts:login_totp")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
         user=user, name="Ứng dụng xác thực", confirmed=False

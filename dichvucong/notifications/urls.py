@@ -1,2 +1,8 @@
+from django.urls import path
+
+from dichvucong.notifications import views
+
 app_name = "notifications"
-urlpatterns: list = []
+urlpatterns = [
+    path("he-thong/thong-bao/", views.outbox, name="outbox"),
+]

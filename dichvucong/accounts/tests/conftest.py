@@ -11,7 +11,7 @@ CCCD = "038090012345"  # 038 Thanh Hóa, 0 = male born 1900s, 90 = 1990
 def latest_code(event: str, recipient: str | None = None) -> str:
     from dichvucong.notifications.models import Message
 
-    messages = Message.objects.filter(event=event)
+    messages = Message.objects.filter(event=event).exclude(status="rate_limited")
     if recipient:
         messages = messages.filter(recipient=recipient)
     body = messages.latest("created_at").body

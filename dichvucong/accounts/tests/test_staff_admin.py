@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from conftest import login_with_second_factor
 from dichvucong.accounts.models import AgencyMembership, AuditEvent
 from dichvucong.accounts.selectors import agencies_for_user, staff_list_for_admin
 from dichvucong.agencies.models import Agency
@@ -37,15 +38,7 @@ def two_communes(db):
 
 
 def signed_in_verified(client, user):
-    """Signed in as if the authenticator step had passed (the login flow itself is tested elsewhere)."""
-    from django_otp.plugins.otp_static.models import StaticDevice
-
-    device = StaticDevice.objects.create(user=user, name="test", confirmed=True)
-    client.force_login(user)
-    session = client.session
-    session["otp_device_id"] = device.persistent_id
-    session.save()
-    return client
+    return login_with_second_factor(client, user)
 
 
 def test_roles_follow_agency(two_communes):

@@ -1,0 +1,1 @@
+"""Delivery providers, one module each; registry.py imports them (they register themselves)."""

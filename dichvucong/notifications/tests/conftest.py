@@ -1,0 +1,179 @@
+"""Fixtures for notification tests: tasks run at once, a scripted SMS provider, a local SMTP server and a
+local HTTP server standing in for eSMS and Zalo. Nothing leaves 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from dichvucong.notifications import registry
+from dichvucong.notifications.providers.base import ProviderResult, SmsProvider
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": []}}
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    settings.TASKS = IMMEDIATE_TASKS
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`with committed(): ...` runs the on-commit callbacks (task enqueues) as a real commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+# --- a scripted SMS provider ---------------------------------------------------------------------------
+
+
+@dataclass
+class Script:
+    results: deque = field(default_factory=deque)
+    calls: list = field(default_factory=list)
+
+
+_script = Script()
+
+
+class RecordingSmsProvider(SmsProvider):
+    """Answers with the scripted results in order (accepted when the script is empty)."""
+
+    name = "recording"
+    label = "Recording (tests)"
+
+    def send(self, message):
+        _script.calls.append((message.pk, message.recipient, message.body, message.idempotency_key))
+        if _script.results:
+            outcome = _script.results.popleft()
+            if isinstance(outcome, Exception):
+                raise outcome
+            return outcome
+        return ProviderResult.ok(f"rec-{message.idempotency_key}")
+
+
+@pytest.fixture
+def sms_provider(settings) -> Script:
+    registry.register(RecordingSmsProvider)
+    settings.DVC_SMS_PROVIDER = "recording"
+    _script.results.clear()
+    _script.calls.clear()
+    yield _script
+    registry.unregister(RecordingSmsProvider)
+
+
+# --- a real SMTP server in this process ----------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class MailCatcher:
+    def __init__(self) -> None:
+        self.envelopes: list = []
+        self.refuse: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.refuse:
+            return "550 5.1.1 Hộp thư không tồn tại"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        self.envelopes.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    from aiosmtpd.controller import Controller
+
+    catcher = MailCatcher()
+    port = free_port()
+    controller = Controller(catcher, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.DVC_EMAIL_PROVIDER = "smtp"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.DEFAULT_FROM_EMAIL = "Dịch vụ công <no-reply@dichvucong.example.vn>"
+    yield catcher
+    controller.stop()
+
+
+# --- a local HTTP server standing in for a provider's API ----------------------------------------------
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    headers: dict
+    body: bytes
+
+    def json(self):
+        return json.loads(self.body.decode("utf-8"))
+
+
+class FakeApi:
+    def __init__(self) -> None:
+        self.requests: list[Recorded] = []
+        self.replies: deque = deque()  # (status, body: dict | str, delay seconds)
+        self.url = ""
+
+    def reply(self, body, status: int = 200, delay: float = 0.0) -> None:
+        self.replies.append((status, body, delay))
+
+
+@pytest.fixture
+def fake_api():
+    api = FakeApi()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            length = int(self.headers.get("Content-Length", "0"))
+            api.requests.append(
+                Recorded(
+                    "POST",
+                    self.path,
+                    {k.lower(): v for k, v in self.headers.items()},
+                    self.rfile.read(length),
+                )
+            )
+            status, body, delay = api.replies.popleft() if api.replies else (200, {}, 0.0)
+            if delay:
+                time.sleep(delay)
+            raw = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    api.url = f"http://127.0.0.1:{server.server_address[1]}"
+    yield api
+    server.shutdown()
+    server.server_close()

@@ -1,0 +1,36 @@
+"""Builders for notification tests."""
+
+from __future__ import annotations
+
+import itertools
+
+from django.contrib.auth import get_user_model
+
+from dichvucong.notifications.models import Message
+
+_numbers = itertools.count(1)
+
+
+def make_user(**fields):
+    n = next(_numbers)
+    values = {
+        "username": f"0790{n:08d}",
+        "full_name": "Nguyễn Thị Thử Nghiệm",
+        "phone": f"+849{n:08d}",
+        "email": f"nguoi{n}@example.vn",
+    }
+    values.update(fields)
+    return get_user_model().objects.create_user(password=None, **values)  # unusable: tests use force_login
+
+
+def make_message(**fields) -> Message:
+    n = next(_numbers)
+    values = {
+        "event": "account.welcome",
+        "channel": Message.Channel.SMS,
+        "provider": "demo",
+        "recipient": f"+849{n:08d}",
+        "body": "Chao mung ban den voi Dich vu cong.",
+    }
+    values.update(fields)
+    return Message.objects.create(**values)

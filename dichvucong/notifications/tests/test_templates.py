@@ -1,0 +1,77 @@
+import datetime
+import unicodedata
+
+import pytest
+from django.template.loader import get_template
+
+from dichvucong.notifications.events import EMAIL, EVENTS, SMS
+from dichvucong.notifications.rendering import SMS_MAX_CHARS, render, strip_diacritics, template_name
+
+LONG_CONTEXT = {
+    "site_name": "Dịch vụ công",
+    "otp": "123456",
+    "minutes": 10,
+    "hours": 24,
+    "full_name": "Tôn Nữ Thị Phương Thảo Nguyễn Hoàng Bảo Khánh Linh",
+    "site_url": "https://dichvucong.example.gov.vn/",
+    "confirm_url": "https://dichvucong.example.gov.vn/tai-khoan/xac-nhan/abcdef0123456789abcdef/",
+    "changed_at": "14:05 09/03/2026",
+    "reset_url": "https://dichvucong.example.gov.vn/quen-mat-khau/",
+}
+PAIRS = [(event, channel) for event in EVENTS.values() for channel in event.channels]
+
+
+@pytest.mark.parametrize(("event", "channel"), PAIRS, ids=[f"{e.code}-{c}" for e, c in PAIRS])
+def test_every_event_channel_pair_has_a_template_in_nfc_vietnamese(event, channel):
+    get_template(template_name(event, channel))
+    if channel == EMAIL:
+        get_template(template_name(event, channel, "subject"))
+
+    rendered = render(event=event, channel=channel, context=LONG_CONTEXT)
+
+    assert rendered.body and "{{" not in rendered.body and "{%" not in rendered.body
+    assert unicodedata.is_normalized("NFC", rendered.body + rendered.subject)
+    assert "Dịch vụ công" in rendered.body + rendered.subject
+    for key in event.context_keys:
+        assert str(LONG_CONTEXT[key]) in rendered.body or (key == "full_name" and channel == SMS)
+
+
+@pytest.mark.parametrize("event", [e for e in EVENTS.values() if SMS in e.channels], ids=lambda e: e.code)
+def test_sms_fits_one_gsm7_part_once_diacritics_are_stripped(event):
+    rendered = render(event=event, channel=SMS, context=LONG_CONTEXT, unicode=False)
+
+    assert rendered.body.isascii()
+    assert len(rendered.body) <= SMS_MAX_CHARS, rendered.body
+    assert "\\n" not in rendered.body
+
+
+def test_notify_prints_a_datetime_in_local_time_and_vietnamese_order(db):
+    from dichvucong.notifications.services import notify
+
+    changed_at = datetime.datetime(2026, 3, 9, 7, 5, tzinfo=datetime.UTC)  # 14:05 in Hà Nội
+
+    (message,) = notify(
+        event="account.password_changed",
+        email="an@example.vn",
+        context={"full_name": "An", "changed_at": changed_at},
+    )
+
+    assert "lúc 14:05 09/03/2026." in message.body
+
+
+def test_strip_diacritics_keeps_case_digits_and_punctuation():
+    assert (
+        strip_diacritics("Đăng ký: Mã OTP 123, HIỆU LỰC 5 PHÚT!") == "Dang ky: Ma OTP 123, HIEU LUC 5 PHUT!"
+    )
+    assert strip_diacritics("Quản trị hệ thống ưu tiên") == "Quan tri he thong uu tien"
+
+
+def test_context_values_are_not_html_escaped():
+    rendered = render(
+        event=EVENTS["account.email_confirm"],
+        channel=EMAIL,
+        context={**LONG_CONTEXT, "confirm_url": "https://x.vn/a?b=1&c=2", "full_name": "Lê & Cộng sự"},
+    )
+
+    assert "https://x.vn/a?b=1&c=2" in rendered.body
+    assert "Kính gửi Lê & Cộng sự," in rendered.body
