@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from dichvucong.accounts import captcha, identity
 from dichvucong.accounts.models import StaffRole, User
@@ -16,7 +18,7 @@ DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"inputmode": "numeric", "
 class CaptchaMixin(forms.Form):
     """An accessible question (no image). A solved question is used up, so a new one is issued each time."""
 
-    captcha_answer = forms.CharField(label="Câu hỏi kiểm tra", max_length=20, required=True)
+    captcha_answer = forms.CharField(label=_("Câu hỏi kiểm tra"), max_length=20, required=True)
     captcha_token = forms.CharField(widget=forms.HiddenInput, required=True)
 
     def __init__(self, *args, **kwargs):
@@ -39,7 +41,9 @@ class CaptchaMixin(forms.Form):
     def clean_captcha_answer(self):
         answer = self.cleaned_data["captcha_answer"]
         if not captcha.verify(self.data.get("captcha_token", ""), answer):
-            raise ValidationError("Câu trả lời kiểm tra chưa đúng. Hãy trả lời câu hỏi mới.", code="captcha")
+            raise ValidationError(
+                gettext("Câu trả lời kiểm tra chưa đúng. Hãy trả lời câu hỏi mới."), code="captcha"
+            )
         return answer
 
     def clean_captcha_token(self):
@@ -48,58 +52,60 @@ class CaptchaMixin(forms.Form):
 
 class RegistrationForm(CaptchaMixin):
     kind = forms.ChoiceField(
-        label="Bạn đăng ký tài khoản cho",
-        choices=[(User.Kind.CITIZEN, "Công dân"), (User.Kind.BUSINESS, "Doanh nghiệp, hộ kinh doanh")],
+        label=_("Bạn đăng ký tài khoản cho"),
+        choices=[(User.Kind.CITIZEN, _("Công dân")), (User.Kind.BUSINESS, _("Doanh nghiệp, hộ kinh doanh"))],
         widget=forms.RadioSelect,
         initial=User.Kind.CITIZEN,
     )
     id_number = forms.CharField(
-        label="Số định danh cá nhân (CCCD) hoặc mã số thuế",
-        help_text="Công dân: 12 số trên thẻ căn cước (hoặc 9 số CMND cũ). Doanh nghiệp: mã số doanh nghiệp.",
+        label=_("Số định danh cá nhân (CCCD) hoặc mã số thuế"),
+        help_text=_(
+            "Công dân: 12 số trên thẻ căn cước (hoặc 9 số CMND cũ). Doanh nghiệp: mã số doanh nghiệp."
+        ),
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     full_name = forms.CharField(
-        label="Họ và tên (doanh nghiệp: tên doanh nghiệp)",
+        label=_("Họ và tên (doanh nghiệp: tên doanh nghiệp)"),
         max_length=300,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     date_of_birth = forms.DateField(
-        label="Ngày sinh",
-        help_text="Ví dụ: 27/10/1990. Doanh nghiệp bỏ trống.",
+        label=_("Ngày sinh"),
+        help_text=_("Ví dụ: 27/10/1990. Doanh nghiệp bỏ trống."),
         required=False,
         widget=DATE_INPUT,
         input_formats=["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"],
-        error_messages={"invalid": "Ngày sinh phải có dạng ngày/tháng/năm, ví dụ 27/10/1990."},
+        error_messages={"invalid": _("Ngày sinh phải có dạng ngày/tháng/năm, ví dụ 27/10/1990.")},
     )
     gender = forms.ChoiceField(
-        label="Giới tính",
-        choices=[("male", "Nam"), ("female", "Nữ")],
+        label=_("Giới tính"),
+        choices=[("male", _("Nam")), ("female", _("Nữ"))],
         widget=forms.RadioSelect,
         required=False,
     )
     phone = forms.CharField(
-        label="Số điện thoại di động",
-        help_text="Mã xác thực (OTP) sẽ được gửi tới số này.",
+        label=_("Số điện thoại di động"),
+        help_text=_("Mã xác thực (OTP) sẽ được gửi tới số này."),
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     email = forms.EmailField(
-        label="Thư điện tử (không bắt buộc)",
+        label=_("Thư điện tử (không bắt buộc)"),
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"invalid": "Địa chỉ thư điện tử chưa đúng, ví dụ ten@example.vn."},
+        error_messages={"invalid": _("Địa chỉ thư điện tử chưa đúng, ví dụ ten@example.vn.")},
     )
     password1 = forms.CharField(
-        label="Mật khẩu",
-        help_text=(
+        label=_("Mật khẩu"),
+        help_text=_(
             "Ít nhất 8 ký tự, có chữ hoa, chữ thường, chữ số và ký tự đặc biệt; "
             "không chứa số giấy tờ hay tên."
         ),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
-        label="Nhập lại mật khẩu", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Nhập lại mật khẩu"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
     field_order = [
@@ -134,7 +140,7 @@ class RegistrationForm(CaptchaMixin):
                 data["id_type"], data["id_number"] = User.IdType.CMND, identity.validate_cmnd(raw_id)
             else:
                 if not dob and "date_of_birth" not in self.errors:
-                    self.add_error("date_of_birth", "Hãy nhập ngày sinh.")
+                    self.add_error("date_of_birth", gettext("Hãy nhập ngày sinh."))
                 data["id_type"] = User.IdType.CCCD
                 data["id_number"] = identity.validate_cccd(
                     raw_id, date_of_birth=dob, gender=data.get("gender") or None
@@ -143,7 +149,7 @@ class RegistrationForm(CaptchaMixin):
             self.add_error("id_number", error)
         password = data.get("password1") or ""
         if password and data.get("password2") != password:
-            self.add_error("password2", "Hai lần nhập mật khẩu không giống nhau.")
+            self.add_error("password2", gettext("Hai lần nhập mật khẩu không giống nhau."))
         elif password:
             for message in password_errors(
                 password,
@@ -158,12 +164,12 @@ class RegistrationForm(CaptchaMixin):
 
 class LoginForm(forms.Form):
     identifier = forms.CharField(
-        label="Số định danh cá nhân / mã số thuế / tên đăng nhập hoặc thư điện tử",
+        label=_("Số định danh cá nhân / mã số thuế / tên đăng nhập hoặc thư điện tử"),
         max_length=254,
         widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )
     password = forms.CharField(
-        label="Mật khẩu", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Mật khẩu"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
 
 
@@ -173,7 +179,7 @@ class LoginWithCaptchaForm(CaptchaMixin, LoginForm):
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label="Mã xác thực",
+        label=_("Mã xác thực"),
         max_length=12,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
@@ -181,16 +187,16 @@ class CodeForm(forms.Form):
     def clean_code(self):
         code = self.cleaned_data["code"].replace(" ", "").replace("-", "")
         if not code.isalnum():
-            raise ValidationError("Mã xác thực chỉ gồm chữ số.", code="format")
+            raise ValidationError(gettext("Mã xác thực chỉ gồm chữ số."), code="format")
         return code
 
 
 class NewPasswordMixin(forms.Form):
     password1 = forms.CharField(
-        label="Mật khẩu mới", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Mật khẩu mới"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
     password2 = forms.CharField(
-        label="Nhập lại mật khẩu mới", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Nhập lại mật khẩu mới"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
     def __init__(self, *args, user: User | None = None, **kwargs):
@@ -201,7 +207,7 @@ class NewPasswordMixin(forms.Form):
         data = super().clean()
         password = data.get("password1") or ""
         if password and data.get("password2") != password:
-            self.add_error("password2", "Hai lần nhập mật khẩu không giống nhau.")
+            self.add_error("password2", gettext("Hai lần nhập mật khẩu không giống nhau."))
         elif password:
             user = self.user
             for message in password_errors(
@@ -220,10 +226,15 @@ class ResetCodeForm(NewPasswordMixin, CodeForm):
 
 
 class PasswordResetRequestForm(CaptchaMixin):
-    identifier = forms.CharField(label="Số định danh cá nhân, mã số thuế hoặc tên đăng nhập", max_length=254)
+    identifier = forms.CharField(
+        label=_("Số định danh cá nhân, mã số thuế hoặc tên đăng nhập"), max_length=254
+    )
     channel = forms.ChoiceField(
-        label="Nhận mã qua",
-        choices=[("sms", "Tin nhắn tới số điện thoại đã đăng ký"), ("email", "Thư điện tử đã xác nhận")],
+        label=_("Nhận mã qua"),
+        choices=[
+            ("sms", _("Tin nhắn tới số điện thoại đã đăng ký")),
+            ("email", _("Thư điện tử đã xác nhận")),
+        ],
         widget=forms.RadioSelect,
         initial="sms",
     )
@@ -232,41 +243,41 @@ class PasswordResetRequestForm(CaptchaMixin):
 
 class ChangePasswordForm(NewPasswordMixin):
     current = forms.CharField(
-        label="Mật khẩu hiện tại", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Mật khẩu hiện tại"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
     field_order = ["current", "password1", "password2"]
 
     def clean_current(self):
         if not self.user.check_password(self.cleaned_data["current"]):
-            raise ValidationError("Mật khẩu hiện tại không đúng.", code="wrong")
+            raise ValidationError(gettext("Mật khẩu hiện tại không đúng."), code="wrong")
         return ""
 
 
 class ProfileForm(forms.Form):
     email = forms.EmailField(
-        label="Thư điện tử",
+        label=_("Thư điện tử"),
         required=False,
-        help_text="Đổi địa chỉ thì cần xác nhận lại qua thư.",
-        error_messages={"invalid": "Địa chỉ thư điện tử chưa đúng, ví dụ ten@example.vn."},
+        help_text=_("Đổi địa chỉ thì cần xác nhận lại qua thư."),
+        error_messages={"invalid": _("Địa chỉ thư điện tử chưa đúng, ví dụ ten@example.vn.")},
     )
     province = forms.ModelChoiceField(
-        label="Tỉnh, thành phố",
+        label=_("Tỉnh, thành phố"),
         required=False,
         to_field_name="code",
         queryset=AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.PROVINCE).order_by("name"),
-        empty_label="— Chọn tỉnh, thành phố —",
+        empty_label=_("— Chọn tỉnh, thành phố —"),
     )
     commune = forms.ModelChoiceField(
-        label="Xã, phường, đặc khu",
+        label=_("Xã, phường, đặc khu"),
         required=False,
         to_field_name="code",
         queryset=AdministrativeUnit.objects.none(),
-        empty_label="— Chọn xã, phường —",
-        help_text="Chọn tỉnh trước rồi bấm “Cập nhật danh sách xã” nếu danh sách trống.",
+        empty_label=_("— Chọn xã, phường —"),
+        help_text=_("Chọn tỉnh trước rồi bấm “Cập nhật danh sách xã” nếu danh sách trống."),
     )
-    address = forms.CharField(label="Số nhà, đường, thôn, xóm", max_length=300, required=False)
-    notify_sms = forms.BooleanField(label="Tin nhắn SMS", required=False)
-    notify_email = forms.BooleanField(label="Thư điện tử", required=False)
+    address = forms.CharField(label=_("Số nhà, đường, thôn, xóm"), max_length=300, required=False)
+    notify_sms = forms.BooleanField(label=_("Tin nhắn SMS"), required=False)
+    notify_email = forms.BooleanField(label=_("Thư điện tử"), required=False)
     notify_zalo = forms.BooleanField(label="Zalo", required=False)
 
     def __init__(self, *args, **kwargs):
@@ -281,29 +292,29 @@ class ProfileForm(forms.Form):
         data = super().clean()
         commune, province = data.get("commune"), data.get("province")
         if commune and province and commune.parent_id != province.pk:
-            self.add_error("commune", "Xã, phường đã chọn không thuộc tỉnh đã chọn.")
+            self.add_error("commune", gettext("Xã, phường đã chọn không thuộc tỉnh đã chọn."))
         return data
 
 
 class StaffCreateForm(forms.Form):
-    agency = forms.ModelChoiceField(label="Cơ quan", queryset=None, to_field_name="code")
-    role = forms.ChoiceField(label="Vai trò", choices=StaffRole.choices)
+    agency = forms.ModelChoiceField(label=_("Cơ quan"), queryset=None, to_field_name="code")
+    role = forms.ChoiceField(label=_("Vai trò"), choices=StaffRole.choices)
     username = forms.RegexField(
-        label="Tên đăng nhập",
+        label=_("Tên đăng nhập"),
         regex=r"^[a-z0-9._-]{3,40}$",
         max_length=40,
-        help_text="Chữ thường không dấu, số, dấu chấm hoặc gạch; ví dụ nguyenvana.hacthanh",
+        help_text=_("Chữ thường không dấu, số, dấu chấm hoặc gạch; ví dụ nguyenvana.hacthanh"),
         error_messages={
-            "invalid": "Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch (3–40 ký tự)."
+            "invalid": _("Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch (3–40 ký tự).")
         },
     )
-    full_name = forms.CharField(label="Họ và tên", max_length=300)
-    email = forms.EmailField(label="Thư điện tử công vụ")
-    phone = forms.CharField(label="Số điện thoại di động", max_length=20)
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=300)
+    email = forms.EmailField(label=_("Thư điện tử công vụ"))
+    phone = forms.CharField(label=_("Số điện thoại di động"), max_length=20)
     password = forms.CharField(
-        label="Mật khẩu ban đầu",
+        label=_("Mật khẩu ban đầu"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="Cán bộ sẽ cài ứng dụng xác thực ở lần đăng nhập đầu tiên.",
+        help_text=_("Cán bộ sẽ cài ứng dụng xác thực ở lần đăng nhập đầu tiên."),
     )
 
     def __init__(self, *args, agencies=None, **kwargs):
@@ -330,8 +341,8 @@ class StaffCreateForm(forms.Form):
 
 
 class GrantRoleForm(forms.Form):
-    agency = forms.ModelChoiceField(label="Cơ quan", queryset=None, to_field_name="code")
-    role = forms.ChoiceField(label="Vai trò", choices=StaffRole.choices)
+    agency = forms.ModelChoiceField(label=_("Cơ quan"), queryset=None, to_field_name="code")
+    role = forms.ChoiceField(label=_("Vai trò"), choices=StaffRole.choices)
 
     def __init__(self, *args, agencies=None, **kwargs):
         super().__init__(*args, **kwargs)
