@@ -146,21 +146,12 @@ def register(request: HttpRequest, payload: RegisterIn):
     form = forms.RegistrationForm({**data, "password1": data["password"], "password2": data["password"]})
     if not form.is_valid():
         return Status(422, {"detail": "Thông tin đăng ký chưa hợp lệ.", "errors": _form_errors(form)})
-    cleaned = form.cleaned_data
     registration_id = services.registration_start(
-        data=services.RegistrationData(
-            kind=cleaned["kind"],
-            id_type=cleaned["id_type"],
-            id_number=cleaned["id_number"],
-            full_name=cleaned["full_name"],
-            phone=cleaned["phone"],
-            email=cleaned.get("email") or "",
-            date_of_birth=cleaned["date_of_birth"].isoformat() if cleaned.get("date_of_birth") else "",
-            gender=cleaned.get("gender") or "",
-        ),
-        password=cleaned["password1"],
+        data=form.registration_data(), password=form.cleaned_data["password1"]
     )
-    return Status(202, {"registration_id": registration_id, "masked_phone": mask_phone(cleaned["phone"])})
+    return Status(
+        202, {"registration_id": registration_id, "masked_phone": mask_phone(form.cleaned_data["phone"])}
+    )
 
 
 @router.post(

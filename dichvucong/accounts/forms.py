@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dichvucong.accounts import captcha, identity
+from dichvucong.accounts import captcha, identity, services
 from dichvucong.accounts.models import StaffRole, User
 from dichvucong.accounts.passwords import password_errors
 from dichvucong.agencies.models import AdministrativeUnit
@@ -160,6 +160,20 @@ class RegistrationForm(CaptchaMixin):
             ):
                 self.add_error("password1", message)
         return data
+
+    def registration_data(self) -> services.RegistrationData:
+        """The cleaned answers as the registration service takes them (after ``is_valid()``)."""
+        data = self.cleaned_data
+        return services.RegistrationData(
+            kind=data["kind"],
+            id_type=data["id_type"],
+            id_number=data["id_number"],
+            full_name=data["full_name"],
+            phone=data["phone"],
+            email=data.get("email") or "",
+            date_of_birth=data["date_of_birth"].isoformat() if data.get("date_of_birth") else "",
+            gender=data.get("gender") or "",
+        )
 
 
 class LoginForm(forms.Form):

@@ -67,19 +67,8 @@ def register(request: HttpRequest) -> HttpResponse:
         ):
             return render(request, "accounts/rate_limited.html", status=429)
         if form.is_valid():
-            data = form.cleaned_data
             registration_id = services.registration_start(
-                data=services.RegistrationData(
-                    kind=data["kind"],
-                    id_type=data["id_type"],
-                    id_number=data["id_number"],
-                    full_name=data["full_name"],
-                    phone=data["phone"],
-                    email=data.get("email") or "",
-                    date_of_birth=data["date_of_birth"].isoformat() if data.get("date_of_birth") else "",
-                    gender=data.get("gender") or "",
-                ),
-                password=data["password1"],
+                data=form.registration_data(), password=form.cleaned_data["password1"]
             )
             request.session[REGISTRATION] = registration_id
             return redirect("accounts:register_verify")
