@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "dichvucong.accounts",
     "dichvucong.notifications",
     "dichvucong.documents",
+    "dichvucong.worktime",
+    "dichvucong.dossiers",
     "django.contrib.postgres",
 ]
 
@@ -261,3 +263,4 @@ DVC_CITIZEN_SMS_2FA = env_bool("DVC_CITIZEN_SMS_2FA", True)
 DVC_REGISTRATIONS_PER_IP_HOUR = int(os.environ.get("DVC_REGISTRATIONS_PER_IP_HOUR", "10"))
 DVC_RESETS_PER_IP_HOUR = int(os.environ.get("DVC_RESETS_PER_IP_HOUR", "10"))
 PASSWORD_RESET_TIMEOUT = 2 * 3600
+DVC_TRACKING_PER_IP_MINUTE = int(os.environ.get("DVC_TRACKING_PER_IP_MINUTE", "30"))

@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("dichvucong.accounts.urls")),
     path("", include("dichvucong.notifications.urls")),
     path("", include("dichvucong.documents.urls")),
+    path("", include("dichvucong.dossiers.urls")),
 ]

@@ -77,6 +77,32 @@ EVENTS: dict[str, Event] = {
             mandatory=True,
         ),
         Event(
+            "dossier.submitted",
+            "Đã nộp hồ sơ",
+            (SMS, EMAIL, ZALO),
+            ("full_name", "code", "procedure", "tracking_url"),
+        ),
+        Event(
+            "dossier.accepted",
+            "Hồ sơ được tiếp nhận, ngày hẹn trả",
+            (SMS, EMAIL, ZALO),
+            ("full_name", "code", "procedure", "tracking_url", "due_at"),
+        ),
+        Event(
+            "dossier.supplement_requested",
+            "Yêu cầu bổ sung hồ sơ",
+            (SMS, EMAIL, ZALO),
+            ("full_name", "code", "procedure", "tracking_url", "items", "deadline"),
+            mandatory=True,
+        ),
+        Event(
+            "dossier.refused",
+            "Hồ sơ không được tiếp nhận",
+            (SMS, EMAIL, ZALO),
+            ("full_name", "code", "procedure", "tracking_url", "reasons"),
+            mandatory=True,
+        ),
+        Event(
             "account.welcome",
             "Chào mừng tài khoản mới",
             (EMAIL, SMS, ZALO),

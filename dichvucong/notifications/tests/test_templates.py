@@ -17,7 +17,16 @@ LONG_CONTEXT = {
     "confirm_url": "https://dichvucong.example.gov.vn/tai-khoan/xac-nhan/abcdef0123456789abcdef/",
     "changed_at": "14:05 09/03/2026",
     "reset_url": "https://dichvucong.example.gov.vn/quen-mat-khau/",
+    "code": "000.00.31.H56-261122-0001",
+    "procedure": "Thủ tục đăng ký khai sinh kết hợp đăng ký nhận cha, mẹ, con và cấp trích lục hộ tịch",
+    "tracking_url": "https://dichvucong.example.gov.vn/tra-cuu/?ma=000.00.31.H56-261122-0001",
+    "due_at": "09:00 03/11/2023",
+    "items": "Bản sao giấy chứng sinh có chứng thực; tờ khai đăng ký khai sinh có chữ ký của người đi khai",
+    "deadline": "05/12/2026",
+    "reasons": "Hồ sơ không thuộc thẩm quyền giải quyết của cơ quan; người nộp không phải là người yêu cầu",
 }
+# Long free text that short channels (SMS, Zalo) may cut; e-mail must carry it whole.
+LONG_TEXT_KEYS = {"full_name", "procedure", "items", "reasons"}
 PAIRS = [(event, channel) for event in EVENTS.values() for channel in event.channels]
 
 
@@ -33,7 +42,9 @@ def test_every_event_channel_pair_has_a_template_in_nfc_vietnamese(event, channe
     assert unicodedata.is_normalized("NFC", rendered.body + rendered.subject)
     assert "Dịch vụ công" in rendered.body + rendered.subject
     for key in event.context_keys:
-        assert str(LONG_CONTEXT[key]) in rendered.body or (key == "full_name" and channel == SMS)
+        if channel != EMAIL and key in LONG_TEXT_KEYS - {"full_name"}:
+            continue
+        assert str(LONG_CONTEXT[key]) in rendered.body or (key == "full_name" and channel != EMAIL)
 
 
 @pytest.mark.parametrize("event", [e for e in EVENTS.values() if SMS in e.channels], ids=lambda e: e.code)

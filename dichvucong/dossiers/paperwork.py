@@ -1,0 +1,124 @@
+"""Turn a dossier into the official forms (Mẫu 01, 02, 03) rendered by ``dichvucong.paperwork``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+
+from dichvucong import paperwork as forms_pdf
+from dichvucong.catalogue.models import Channel as CatalogueChannel
+from dichvucong.core.formatting import format_duration
+from dichvucong.dossiers.models import Channel, Dossier, ResultDelivery
+
+
+def _agency(dossier: Dossier) -> forms_pdf.Agency:
+    agency = dossier.agency
+    place = agency.admin_unit.short_name if agency.admin_unit_id else ""
+    return forms_pdf.Agency(
+        name=agency.name,
+        parent_name=agency.parent.name if agency.parent_id else "",
+        place_name=place,
+        address=agency.address,
+        phone=agency.phone,
+    )
+
+
+def _applicant(dossier: Dossier) -> forms_pdf.Person:
+    return forms_pdf.Person(
+        name=dossier.applicant_name,
+        address=dossier.applicant_address,
+        phone=dossier.applicant_phone,
+        email=dossier.applicant_email,
+        id_number=dossier.applicant_id_number,
+    )
+
+
+def _officer(user) -> str:
+    return user.full_name if user else ""
+
+
+def tracking_url(dossier: Dossier) -> str:
+    return f"{settings.DVC_PUBLIC_URL.rstrip('/')}{reverse('dossiers:track')}?ma={dossier.code}"
+
+
+def _processing_time_text(dossier: Dossier) -> str:
+    if dossier.version.no_appointment_date:
+        return "Không có ngày hẹn trả"
+    wanted = CatalogueChannel.ONLINE if dossier.channel == Channel.ONLINE else CatalogueChannel.IN_PERSON
+    option = next((o for o in dossier.version.channels.all() if o.channel == wanted), None)
+    offering = dossier.offering
+    if wanted == CatalogueChannel.ONLINE and offering.online_duration_value is not None:
+        return format_duration(
+            offering.online_duration_value,
+            offering.online_duration_unit,
+            offering.get_online_duration_unit_display(),
+        )
+    if option is None:
+        return "Theo quy định"
+    return format_duration(option.duration_value, option.duration_unit, option.get_duration_unit_display())
+
+
+def receipt_pdf(dossier: Dossier) -> bytes:
+    """Mẫu 01 Giấy tiếp nhận hồ sơ và hẹn trả kết quả."""
+    components: dict[int, forms_pdf.Component] = {}
+    for item in dossier.files.all():
+        key = item.component_id or 0
+        if key not in components:
+            name = item.component.name if item.component else item.document.title
+            components[key] = forms_pdf.Component(name=name[:300], originals=0, copies=1)
+    method = forms_pdf.DeliveryMethod(dossier.result_delivery)
+    detail = (
+        dossier.delivery_address if dossier.result_delivery == ResultDelivery.POST else dossier.agency.address
+    )
+    data = forms_pdf.ReceiptData(
+        agency=_agency(dossier),
+        code=dossier.code,
+        tracking_url=tracking_url(dossier),
+        applicant=_applicant(dossier),
+        owner=forms_pdf.Person(
+            name=dossier.owner_name, address=dossier.owner_address, id_number=dossier.owner_id_number
+        ),
+        procedure_name=dossier.procedure.name,
+        components=list(components.values()),
+        sets=1,
+        legal_processing_time=_processing_time_text(dossier),
+        received_at=dossier.received_at or dossier.submitted_at,
+        due_at=dossier.due_at,
+        receiving_officer=_officer(dossier.received_by),
+        delivery=forms_pdf.ResultDelivery(method=method, detail=detail),
+        hotline=dossier.agency.phone,
+    )
+    return forms_pdf.render_receipt_pdf(data)
+
+
+def supplement_pdf(dossier: Dossier) -> bytes:
+    """Mẫu 02 Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (the latest request)."""
+    request = dossier.supplements.order_by("-requested_at").first()
+    data = forms_pdf.SupplementRequestData(
+        agency=_agency(dossier),
+        code=dossier.code,
+        applicant=_applicant(dossier),
+        procedure_name=dossier.procedure.name,
+        items=[forms_pdf.MissingItem(name=i["name"], reason=i.get("reason", "")) for i in request.items],
+        deadline=request.deadline,
+        officer=_officer(request.requested_by),
+        requested_at=request.requested_at,
+        hotline=dossier.agency.phone,
+    )
+    return forms_pdf.render_supplement_request_pdf(data)
+
+
+def refusal_pdf(dossier: Dossier) -> bytes:
+    """Mẫu 03 Phiếu từ chối tiếp nhận giải quyết hồ sơ."""
+    event = dossier.events.filter(action="refuse").select_related("actor").last()
+    data = forms_pdf.RefusalData(
+        agency=_agency(dossier),
+        code=dossier.code,
+        applicant=_applicant(dossier),
+        procedure_name=dossier.procedure.name,
+        reasons=list(dossier.refusal_reasons),
+        officer=_officer(event.actor if event else None),
+        refused_at=dossier.finished_at,
+        hotline=dossier.agency.phone,
+    )
+    return forms_pdf.render_refusal_pdf(data)

@@ -1,0 +1,80 @@
+"""Reads of dossiers, always given the asking user (a dossier someone may not see is a 404)."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from dichvucong.accounts.models import StaffRole, User
+from dichvucong.accounts.selectors import agencies_for_user
+from dichvucong.dossiers.models import Dossier, DossierEvent, DossierFile, Status
+
+STAFF_ROLES = [role for role in StaffRole.values if role != StaffRole.POSTAL]
+
+
+def _base() -> QuerySet[Dossier]:
+    return Dossier.objects.select_related("procedure", "agency", "version", "offering", "applicant")
+
+
+def dossier_access(*, user: User, public_id, for_staff: bool = False) -> Dossier:
+    """The dossier if the user is its applicant (or, for staff pages, works at its agency); 404 otherwise."""
+    if not user.is_authenticated:
+        raise Http404
+    queryset = _base().filter(public_id=public_id)
+    if for_staff:
+        queryset = queryset.filter(agency__in=agencies_for_user(user=user, roles=STAFF_ROLES))
+    else:
+        queryset = queryset.filter(applicant=user)
+    dossier = queryset.prefetch_related(
+        Prefetch("files", queryset=DossierFile.objects.select_related("document", "component")),
+        Prefetch("events", queryset=DossierEvent.objects.select_related("actor")),
+        "supplements",
+    ).first()
+    if dossier is None:
+        raise Http404("Không tìm thấy hồ sơ")
+    return dossier
+
+
+def dossier_list_for_applicant(*, user: User) -> QuerySet[Dossier]:
+    return _base().filter(applicant=user).order_by("-created_at")
+
+
+def reception_queue(*, user: User) -> QuerySet[Dossier]:
+    """New dossiers and answered supplement requests at the receptionist's agencies, oldest first."""
+    agencies = agencies_for_user(user=user, roles=[StaffRole.RECEPTIONIST])
+    return (
+        _base()
+        .filter(agency__in=agencies, status__in=[Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED])
+        .order_by("submitted_at")
+    )
+
+
+def dossier_track(*, code: str, proof: str) -> Dossier | None:
+    """Public lookup: the code plus the owner's or applicant's ID number, or the secret on the receipt."""
+    code, proof = (code or "").strip().upper(), (proof or "").strip().replace(" ", "").upper()
+    if not code or not proof:
+        return None
+    dossier = (
+        Dossier.objects.select_related("procedure", "agency")
+        .prefetch_related("events")
+        .filter(code=code)
+        .exclude(status=Status.DRAFT)
+        .first()
+    )
+    if dossier is None:
+        return None
+    proofs = {
+        dossier.tracking_secret.upper(),
+        dossier.owner_id_number.upper(),
+        dossier.applicant_id_number.upper(),
+    }
+    proofs.discard("")
+    return dossier if proof in proofs else None
+
+
+def mask_name(name: str) -> str:
+    """ "Nguyễn Văn An" -> "N*** V*** An": enough to recognise, not enough to learn."""
+    words = name.split()
+    if len(words) <= 1:
+        return (name[:1] + "***") if name else ""
+    return " ".join([word[0] + "***" for word in words[:-1]] + [words[-1]])

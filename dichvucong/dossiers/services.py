@@ -1,0 +1,391 @@
+"""Writes on dossiers: drafts, attachments, submission and the reception actions.
+
+Status changes go through ``dossiers.workflow.transition``; this module supplies each transition's effect.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from dichvucong.accounts.models import User
+from dichvucong.catalogue.models import AgencyProcedure, Component
+from dichvucong.catalogue.models import Channel as CatalogueChannel
+from dichvucong.documents.models import StoredDocument
+from dichvucong.documents.services import DocumentRefused, document_store
+from dichvucong.dossiers import codes
+from dichvucong.dossiers.models import (
+    Channel,
+    Dossier,
+    DossierFile,
+    ResultDelivery,
+    Status,
+    SupplementRequest,
+    SupplementState,
+)
+from dichvucong.dossiers.workflow import TransitionRefused, transition
+from dichvucong.notifications.services import notify
+from dichvucong.worktime import schedule
+
+# Types each component accepts unless the catalogue says otherwise (scans and office documents).
+DEFAULT_COMPONENT_TYPES = {"pdf", "jpeg", "png", "doc", "docx", "xlsx"}
+
+
+class DossierError(Exception):
+    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid"):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.code = code
+
+
+# --- drafts ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dossier_create_draft(*, applicant: User, offering: AgencyProcedure, case: str = "") -> Dossier:
+    """A draft prefilled from the profile ("provide information once")."""
+    procedure = offering.procedure
+    version = procedure.current_version
+    if version is None or not offering.is_active:
+        raise DossierError("Thủ tục này chưa nhận hồ sơ trực tuyến tại cơ quan đã chọn.")
+    address = ", ".join(
+        part for part in (applicant.address, applicant.commune.name if applicant.commune_id else "") if part
+    )
+    return Dossier.objects.create(
+        procedure=procedure,
+        version=version,
+        offering=offering,
+        agency=offering.agency,
+        case=case[:1000],
+        channel=Channel.ONLINE,
+        applicant=applicant,
+        applicant_name=applicant.full_name,
+        applicant_id_number=applicant.id_number,
+        applicant_phone=applicant.phone,
+        applicant_email=applicant.email,
+        applicant_address=address,
+        owner_name=applicant.full_name,
+        owner_id_number=applicant.id_number,
+        owner_address=address,
+    )
+
+
+DRAFT_FIELDS = (
+    "applicant_name",
+    "applicant_phone",
+    "applicant_email",
+    "applicant_address",
+    "owner_name",
+    "owner_id_number",
+    "owner_address",
+    "result_delivery",
+    "delivery_address",
+    "home_pickup",
+    "case",
+)
+
+
+@transaction.atomic
+def dossier_update_draft(
+    *, dossier: Dossier, applicant: User, form_data: dict | None = None, **fields
+) -> Dossier:
+    dossier = _own_draft(dossier=dossier, applicant=applicant)
+    for name, value in fields.items():
+        if name not in DRAFT_FIELDS:
+            raise ValueError(f"not a draft field: {name}")
+        setattr(dossier, name, value)
+    if form_data is not None:
+        dossier.form_data = form_data
+    dossier.save()
+    return dossier
+
+
+def _own_draft(*, dossier: Dossier, applicant: User) -> Dossier:
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if locked.applicant_id != applicant.pk:
+        raise PermissionDenied
+    if locked.status != Status.DRAFT:
+        raise DossierError("Hồ sơ đã nộp, không sửa được nữa.", code="submitted")
+    return locked
+
+
+def components_for(dossier: Dossier) -> list[Component]:
+    """The components of the dossier's procedure version for its case (those of every case included)."""
+    return [
+        component
+        for component in dossier.version.components.all()
+        if not component.case or not dossier.case or component.case == dossier.case
+    ]
+
+
+@transaction.atomic
+def dossier_attach(
+    *,
+    dossier: Dossier,
+    applicant: User,
+    component: Component,
+    upload: UploadedFile | None = None,
+    document: StoredDocument | None = None,
+    supplement: SupplementRequest | None = None,
+) -> DossierFile:
+    """Attach a new upload (checked by content, kept in the document store) or a document already there."""
+    if supplement is None:
+        dossier = _own_draft(dossier=dossier, applicant=applicant)
+    elif dossier.applicant_id != applicant.pk:
+        raise PermissionDenied
+    if component.version_id != dossier.version_id:
+        raise DossierError("Thành phần hồ sơ không thuộc thủ tục này.", code="component")
+    reused = document is not None
+    if upload is not None:
+        try:
+            document, _created = document_store(
+                owner=applicant,
+                upload=upload,
+                title=component.name[:200],
+                allowed_types=DEFAULT_COMPONENT_TYPES,
+                source="dossier",
+            )
+        except DocumentRefused as refused:
+            raise DossierError(refused.message, field=f"file_{component.pk}", code=refused.code) from refused
+    if document is None or document.owner_id != applicant.pk:
+        raise DossierError("Hãy chọn tệp để đính kèm.", field=f"file_{component.pk}", code="missing")
+    return DossierFile.objects.create(
+        dossier=dossier, component=component, document=document, reused=reused, supplement=supplement
+    )
+
+
+@transaction.atomic
+def dossier_detach(*, dossier: Dossier, applicant: User, file_id: int) -> None:
+    dossier = _own_draft(dossier=dossier, applicant=applicant)
+    dossier.files.filter(pk=file_id).delete()  # the document stays in the person's store
+
+
+def missing_requirements(dossier: Dossier) -> list[tuple[str, str]]:
+    """(field, Vietnamese message) for everything that must be filled before submitting."""
+    problems = []
+    if not dossier.applicant_name.strip():
+        problems.append(("applicant_name", "Hãy nhập họ và tên người nộp hồ sơ."))
+    if not dossier.applicant_phone:
+        problems.append(("applicant_phone", "Hãy nhập số điện thoại để nhận thông báo."))
+    if not dossier.owner_name.strip():
+        problems.append(("owner_name", "Hãy nhập tên chủ hồ sơ."))
+    if dossier.result_delivery == ResultDelivery.POST and not dossier.delivery_address.strip():
+        problems.append(("delivery_address", "Hãy nhập địa chỉ nhận kết quả qua bưu điện."))
+    attached = set(dossier.files.values_list("component_id", flat=True))
+    for component in components_for(dossier):
+        if component.required and component.pk not in attached:
+            problems.append((f"file_{component.pk}", f"Còn thiếu giấy tờ: {component.name}"))
+    return problems
+
+
+# --- submission and reception ---------------------------------------------------------------
+
+
+def _tracking_url(dossier: Dossier) -> str:
+    return settings.DVC_PUBLIC_URL.rstrip("/") + reverse("dossiers:track") + f"?ma={dossier.code}"
+
+
+def _notify_applicant(dossier: Dossier, event: str, **context) -> None:
+    notify(
+        event=event,
+        user=dossier.applicant,
+        phone=dossier.applicant_phone,
+        email=dossier.applicant_email,
+        context={
+            "full_name": dossier.applicant_name,
+            "code": dossier.code or "",
+            "procedure": dossier.procedure.name,
+            "tracking_url": _tracking_url(dossier),
+            **context,
+        },
+    )
+
+
+def _format_time(value: datetime.datetime | None) -> str:
+    return timezone.localtime(value).strftime("%H:%M %d/%m/%Y") if value else "không có ngày hẹn trả"
+
+
+def dossier_submit(*, dossier_id: int, applicant: User) -> Dossier:
+    """Submit a draft; submitting again (double click, retry) returns the same dossier, never a second one."""
+    dossier = Dossier.objects.filter(pk=dossier_id, applicant=applicant).first()
+    if dossier is None:
+        raise PermissionDenied
+    if dossier.status != Status.DRAFT:
+        return dossier
+    problems = missing_requirements(dossier)
+    if problems:
+        raise DossierError(problems[0][1], field=problems[0][0], code="incomplete")
+
+    def effect(locked: Dossier) -> dict:
+        now = timezone.now()
+        locked.code = codes.new_code(agency=locked.agency, day=timezone.localdate(now))
+        locked.submitted_at = now
+        _notify_applicant(locked, "dossier.submitted")
+        return {"code": locked.code}
+
+    try:
+        return transition(
+            dossier_id=dossier.pk,
+            action="submit",
+            actor=applicant,
+            effect=effect,
+            expected_status=Status.DRAFT,
+        )
+    except TransitionRefused as refused:
+        if refused.code == "stale":  # the other click won: same dossier
+            return Dossier.objects.get(pk=dossier.pk)
+        raise
+
+
+def _processing_time(dossier: Dossier) -> tuple:
+    channel = CatalogueChannel.ONLINE if dossier.channel == Channel.ONLINE else CatalogueChannel.IN_PERSON
+    option = next((o for o in dossier.version.channels.all() if o.channel == channel), None)
+    return schedule.effective_duration(offering=dossier.offering, channel_option=option, channel=channel)
+
+
+def _due_from(dossier: Dossier, start: datetime.datetime) -> datetime.datetime | None:
+    value, unit = _processing_time(dossier)
+    return schedule.due_at(
+        received_at=start,
+        duration_value=value,
+        duration_unit=unit,
+        no_deadline=dossier.version.no_appointment_date,
+        agency=dossier.agency,
+    )
+
+
+def dossier_accept(*, dossier_id: int, officer: User, expected_status: str | None = None) -> Dossier:
+    def effect(locked: Dossier) -> dict:
+        now = timezone.now()
+        locked.received_at = now
+        locked.received_by = officer
+        locked.due_at = _due_from(locked, now)
+        _notify_applicant(locked, "dossier.accepted", due_at=_format_time(locked.due_at))
+        return {"due_at": locked.due_at.isoformat() if locked.due_at else None}
+
+    return transition(
+        dossier_id=dossier_id, action="accept", actor=officer, effect=effect, expected_status=expected_status
+    )
+
+
+def dossier_request_supplement(
+    *, dossier_id: int, officer: User, items: list[dict], deadline: datetime.date, note: str = ""
+) -> Dossier:
+    """Ask once for everything missing (Mẫu 02); the clock pauses until the supplement is completed."""
+    items = [item for item in items if (item.get("name") or "").strip()]
+    if not items:
+        raise DossierError("Hãy liệt kê ít nhất một giấy tờ cần bổ sung.", field="items", code="items")
+    if deadline <= timezone.localdate():
+        raise DossierError("Hạn bổ sung phải sau ngày hôm nay.", field="deadline", code="deadline")
+
+    def effect(locked: Dossier) -> dict:
+        now = timezone.now()
+        locked.status_before_supplement = locked.status
+        locked.paused_at = now
+        locked.supplement_state = SupplementState.AWAITING_CITIZEN
+        locked.supplement_count += 1
+        request = SupplementRequest.objects.create(
+            dossier=locked,
+            items=items,
+            deadline=deadline,
+            requested_by=officer,
+            requested_at=now,
+            due_before=locked.due_at,
+        )
+        _notify_applicant(
+            locked,
+            "dossier.supplement_requested",
+            items="; ".join(item["name"] for item in items),
+            deadline=deadline.strftime("%d/%m/%Y"),
+        )
+        # More than one request is allowed, but counted late by the QĐ 766 formula: flag it.
+        return {"supplement_id": request.pk, "repeat": locked.supplement_count > 1}
+
+    return transition(
+        dossier_id=dossier_id, action="request_supplement", actor=officer, note=note, effect=effect
+    )
+
+
+def dossier_send_supplement(
+    *, dossier_id: int, applicant: User, note: str = "", uploads: list[tuple[Component, UploadedFile]] = ()
+) -> Dossier:
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
+        if dossier.applicant_id != applicant.pk:
+            raise PermissionDenied
+        request = dossier.supplements.filter(completed_at__isnull=True).last()
+        if request is None:
+            raise DossierError("Hồ sơ không có yêu cầu bổ sung đang chờ.", code="none")
+        if timezone.localdate() > request.deadline:
+            raise DossierError(
+                f"Đã quá hạn bổ sung ({request.deadline:%d/%m/%Y}). Vui lòng liên hệ Bộ phận một cửa.",
+                code="late",
+            )
+        if not uploads and not note.strip():
+            raise DossierError("Hãy đính kèm giấy tờ bổ sung hoặc ghi nội dung bổ sung.", code="empty")
+        for component, upload in uploads:
+            dossier_attach(
+                dossier=dossier, applicant=applicant, component=component, upload=upload, supplement=request
+            )
+
+        def effect(locked: Dossier) -> dict:
+            locked.supplement_state = SupplementState.CITIZEN_SENT
+            SupplementRequest.objects.filter(pk=request.pk).update(
+                responded_at=timezone.now(), citizen_note=note[:5000]
+            )
+            return {"supplement_id": request.pk, "files": len(uploads)}
+
+        return transition(
+            dossier_id=dossier_id, action="send_supplement", actor=applicant, note=note, effect=effect
+        )
+
+
+def dossier_complete_supplement(*, dossier_id: int, officer: User) -> Dossier:
+    """Confirm the supplement; the due date moves by the paused working time, or restarts."""
+
+    def effect(locked: Dossier) -> dict:
+        now = timezone.now()
+        request = locked.supplements.filter(completed_at__isnull=True).last()
+        if locked.status_before_supplement == Status.SUBMITTED or locked.due_at is None:
+            locked.received_at = now  # the dossier was incomplete at intake: it is received now
+            locked.received_by = officer
+            locked.due_at = _due_from(locked, now)
+        elif schedule.restart_on_supplement(agency=locked.agency):
+            locked.due_at = _due_from(locked, now)
+        else:
+            locked.due_at = schedule.resume_due_at(
+                old_due_at=locked.due_at, paused_at=locked.paused_at, resumed_at=now, agency=locked.agency
+            )
+        locked.paused_at = None
+        locked.supplement_state = SupplementState.NONE
+        if request is not None:
+            SupplementRequest.objects.filter(pk=request.pk).update(
+                completed_at=now, completed_by=officer, due_after=locked.due_at
+            )
+        _notify_applicant(locked, "dossier.accepted", due_at=_format_time(locked.due_at))
+        return {"due_at": locked.due_at.isoformat() if locked.due_at else None}
+
+    return transition(dossier_id=dossier_id, action="complete_supplement", actor=officer, effect=effect)
+
+
+def dossier_refuse(*, dossier_id: int, officer: User, reasons: list[str]) -> Dossier:
+    """Refuse with written reasons (Mẫu 03); at least one reason is required."""
+    reasons = [reason.strip() for reason in reasons if reason and reason.strip()]
+    if not reasons:
+        raise DossierError("Hãy ghi rõ lý do từ chối.", field="reasons", code="reasons")
+
+    def effect(locked: Dossier) -> dict:
+        locked.finished_at = timezone.now()
+        locked.refusal_reasons = reasons
+        locked.paused_at = None
+        _notify_applicant(locked, "dossier.refused", reasons="; ".join(reasons))
+        return {"reasons": reasons}
+
+    return transition(dossier_id=dossier_id, action="refuse", actor=officer, effect=effect)

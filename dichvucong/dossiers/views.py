@@ -1,0 +1,324 @@
+"""Dossier pages: online submission, "Hồ sơ của tôi", reception at the one-stop counter, public tracking."""
+
+from __future__ import annotations
+
+import functools
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from dichvucong.accounts.models import StaffRole
+from dichvucong.accounts.selectors import agencies_for_user
+from dichvucong.catalogue.models import AgencyProcedure
+from dichvucong.core.ratelimit import client_ip, hit
+from dichvucong.documents.models import StoredDocument
+from dichvucong.dossiers import forms, paperwork, selectors, services
+from dichvucong.dossiers.models import Status
+from dichvucong.dossiers.workflow import TransitionRefused, allowed_actions
+
+# --- online submission -------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest, offering_id: int) -> HttpResponse:
+    offering = get_object_or_404(
+        AgencyProcedure.objects.select_related("procedure", "agency", "procedure__current_version"),
+        pk=offering_id,
+        is_active=True,
+    )
+    version = offering.procedure.current_version
+    cases = sorted({c.case for c in version.components.all() if c.case}) if version else []
+    if request.method == "POST":
+        case = request.POST.get("case", "")
+        if cases and case not in cases:
+            messages.error(request, "Hãy chọn trường hợp của bạn.")
+        else:
+            try:
+                dossier = services.dossier_create_draft(applicant=request.user, offering=offering, case=case)
+            except services.DossierError as error:
+                messages.error(request, error.message)
+            else:
+                return redirect("dossiers:edit", public_id=dossier.public_id)
+    return render(request, "dossiers/start.html", {"offering": offering, "cases": cases})
+
+
+def _component_rows(dossier, documents):
+    attached: dict[int, list] = {}
+    for item in dossier.files.all():
+        attached.setdefault(item.component_id, []).append(item)
+    return [
+        {"component": component, "files": attached.get(component.pk, []), "documents": documents}
+        for component in services.components_for(dossier)
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, public_id) -> HttpResponse:
+    dossier = selectors.dossier_access(user=request.user, public_id=public_id)
+    if dossier.status != Status.DRAFT:
+        return redirect("dossiers:detail", public_id=dossier.public_id)
+    initial = {
+        name: getattr(dossier, name)
+        for name in (
+            "applicant_name",
+            "applicant_phone",
+            "applicant_email",
+            "applicant_address",
+            "owner_name",
+            "owner_id_number",
+            "owner_address",
+            "result_delivery",
+            "delivery_address",
+            "home_pickup",
+        )
+    }
+    initial["request"] = dossier.form_data.get("request", "")
+    form = forms.DraftForm(request.POST or None, initial=initial)
+    documents = list(StoredDocument.objects.filter(owner=request.user).order_by("-created_at")[:100])
+    file_errors: dict[str, str] = {}
+    if request.method == "POST":
+        if "remove" in request.POST:
+            services.dossier_detach(
+                dossier=dossier, applicant=request.user, file_id=request.POST.get("remove")
+            )
+            return redirect("dossiers:edit", public_id=dossier.public_id)
+        for component in services.components_for(dossier):
+            upload = request.FILES.get(f"file_{component.pk}")
+            chosen = request.POST.get(f"doc_{component.pk}")
+            document = next((d for d in documents if str(d.public_id) == chosen), None) if chosen else None
+            if upload is None and document is None:
+                continue
+            try:
+                services.dossier_attach(
+                    dossier=dossier,
+                    applicant=request.user,
+                    component=component,
+                    upload=upload,
+                    document=document,
+                )
+            except services.DossierError as error:
+                file_errors[f"file_{component.pk}"] = error.message
+        if form.is_valid():
+            data = form.cleaned_data
+            services.dossier_update_draft(
+                dossier=dossier,
+                applicant=request.user,
+                form_data={**dossier.form_data, "request": data["request"]},
+                **{name: data[name] for name in initial if name != "request"},
+            )
+            if not file_errors:
+                if "review" in request.POST:
+                    return redirect("dossiers:review", public_id=dossier.public_id)
+                messages.success(request, "Đã lưu bản nháp.")
+                return redirect("dossiers:edit", public_id=dossier.public_id)
+        dossier = selectors.dossier_access(user=request.user, public_id=public_id)
+    context = {
+        "dossier": dossier,
+        "form": form,
+        "components": _component_rows(dossier, documents),
+        "file_errors": file_errors,
+    }
+    return render(request, "dossiers/edit.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, public_id) -> HttpResponse:
+    dossier = selectors.dossier_access(user=request.user, public_id=public_id)
+    if request.method == "POST":
+        try:
+            dossier = services.dossier_submit(dossier_id=dossier.pk, applicant=request.user)
+        except services.DossierError as error:
+            messages.error(request, error.message)
+            return redirect("dossiers:edit", public_id=dossier.public_id)
+        return redirect("dossiers:submitted", public_id=dossier.public_id)
+    if dossier.status != Status.DRAFT:
+        return redirect("dossiers:detail", public_id=dossier.public_id)
+    context = {
+        "dossier": dossier,
+        "problems": services.missing_requirements(dossier),
+        "components": _component_rows(dossier, []),
+    }
+    return render(request, "dossiers/review.html", context)
+
+
+@login_required
+def submitted(request: HttpRequest, public_id) -> HttpResponse:
+    dossier = selectors.dossier_access(user=request.user, public_id=public_id)
+    return render(request, "dossiers/submitted.html", {"dossier": dossier})
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    dossiers = selectors.dossier_list_for_applicant(user=request.user)
+    return render(request, "dossiers/mine.html", {"dossiers": dossiers})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def detail(request: HttpRequest, public_id) -> HttpResponse:
+    dossier = selectors.dossier_access(user=request.user, public_id=public_id)
+    form = forms.SupplementSendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        uploads = [
+            (component, request.FILES[f"file_{component.pk}"])
+            for component in services.components_for(dossier)
+            if f"file_{component.pk}" in request.FILES
+        ]
+        try:
+            services.dossier_send_supplement(
+                dossier_id=dossier.pk, applicant=request.user, note=form.cleaned_data["note"], uploads=uploads
+            )
+        except (services.DossierError, TransitionRefused) as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Đã gửi bổ sung. Bộ phận một cửa sẽ kiểm tra và thông báo cho bạn.")
+            return redirect("dossiers:detail", public_id=dossier.public_id)
+    context = {
+        "dossier": dossier,
+        "form": form,
+        "open_supplement": next((s for s in dossier.supplements.all() if not s.completed_at), None),
+        "components": services.components_for(dossier),
+    }
+    return render(request, "dossiers/detail.html", context)
+
+
+# --- official forms ------------------------------------------------------------------------------
+
+FORMS = {  # form → (renderer, statuses in which it exists; None: whenever a request exists)
+    "mau-01": (
+        paperwork.receipt_pdf,
+        {Status.ACCEPTED, Status.PROCESSING, Status.RESOLVED, Status.RETURNED, Status.SUPPLEMENT_REQUESTED},
+    ),
+    "mau-02": (paperwork.supplement_pdf, None),
+    "mau-03": (paperwork.refusal_pdf, {Status.REFUSED}),
+}
+
+
+def _form_pdf(request: HttpRequest, dossier, form_name: str) -> HttpResponse:
+    render_pdf, statuses = FORMS[form_name]
+    if statuses is not None and dossier.status not in statuses:
+        raise Http404
+    if form_name == "mau-02" and not dossier.supplements.exists():
+        raise Http404
+    response = HttpResponse(render_pdf(dossier), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{dossier.code}-{form_name}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def form_pdf(request: HttpRequest, public_id, form_name: str) -> HttpResponse:
+    dossier = selectors.dossier_access(user=request.user, public_id=public_id)
+    return _form_pdf(request, dossier, form_name)
+
+
+# --- reception at the counter -------------------------------------------------------------------
+
+
+def reception_required(view):
+    @functools.wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_verified():
+            return redirect(f"{reverse('accounts:login')}?next={request.path}")
+        if not agencies_for_user(user=request.user, roles=selectors.STAFF_ROLES).exists():
+            return render(request, "accounts/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@reception_required
+def queue(request: HttpRequest) -> HttpResponse:
+    dossiers = selectors.reception_queue(user=request.user)[:200]
+    return render(request, "dossiers/queue.html", {"dossiers": dossiers})
+
+
+@reception_required
+@require_http_methods(["GET", "POST"])
+def staff_detail(request: HttpRequest, public_id) -> HttpResponse:
+    dossier = selectors.dossier_access(user=request.user, public_id=public_id, for_staff=True)
+    supplement_form = forms.SupplementRequestForm(
+        request.POST if request.POST.get("action") == "supplement" else None
+    )
+    refuse_form = forms.RefuseForm(request.POST if request.POST.get("action") == "refuse" else None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        expected = request.POST.get("status") or None
+        try:
+            if action == "accept":
+                services.dossier_accept(dossier_id=dossier.pk, officer=request.user, expected_status=expected)
+                messages.success(request, "Đã tiếp nhận hồ sơ. In giấy tiếp nhận (Mẫu 01) cho công dân.")
+                return redirect("dossiers:staff_detail", public_id=dossier.public_id)
+            if action == "supplement" and supplement_form.is_valid():
+                services.dossier_request_supplement(
+                    dossier_id=dossier.pk,
+                    officer=request.user,
+                    items=supplement_form.parsed_items(),
+                    deadline=supplement_form.deadline(),
+                )
+                messages.success(request, "Đã gửi yêu cầu bổ sung (Mẫu 02).")
+                return redirect("dossiers:staff_detail", public_id=dossier.public_id)
+            if action == "complete_supplement":
+                services.dossier_complete_supplement(dossier_id=dossier.pk, officer=request.user)
+                messages.success(request, "Đã hoàn thành bổ sung; ngày hẹn trả đã được cập nhật.")
+                return redirect("dossiers:staff_detail", public_id=dossier.public_id)
+            if action == "refuse" and refuse_form.is_valid():
+                services.dossier_refuse(
+                    dossier_id=dossier.pk, officer=request.user, reasons=refuse_form.reason_list()
+                )
+                messages.success(request, "Đã từ chối tiếp nhận (Mẫu 03).")
+                return redirect("dossiers:staff_detail", public_id=dossier.public_id)
+        except (services.DossierError, TransitionRefused) as error:
+            messages.error(request, error.message)
+            return redirect("dossiers:staff_detail", public_id=dossier.public_id)
+    context = {
+        "dossier": dossier,
+        "actions": {t.action for t in allowed_actions(dossier=dossier, user=request.user)},
+        "supplement_form": supplement_form,
+        "refuse_form": refuse_form,
+        "components": services.components_for(dossier),
+    }
+    return render(request, "dossiers/staff_detail.html", context)
+
+
+@reception_required
+def staff_form_pdf(request: HttpRequest, public_id, form_name: str) -> HttpResponse:
+    dossier = selectors.dossier_access(user=request.user, public_id=public_id, for_staff=True)
+    return _form_pdf(request, dossier, form_name)
+
+
+# --- public tracking -----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest) -> HttpResponse:
+    """Code + the owner's ID number (or the receipt's secret); the same answer for any wrong pair."""
+    form = forms.TrackForm(request.POST or None, initial={"code": request.GET.get("ma", "")[:40]})
+    dossier = None
+    if request.method == "POST":
+        if not hit(
+            f"track:{client_ip(request)}", limit=settings.DVC_TRACKING_PER_IP_MINUTE, window_seconds=60
+        ):
+            return render(request, "accounts/rate_limited.html", status=429)
+        if form.is_valid():
+            dossier = selectors.dossier_track(
+                code=form.cleaned_data["code"], proof=form.cleaned_data["proof"]
+            )
+            if dossier is None:
+                form.add_error(None, "Không tìm thấy hồ sơ với mã và số giấy tờ đã nhập. Hãy kiểm tra lại.")
+    context = {
+        "form": form,
+        "dossier": dossier,
+        "masked_owner": selectors.mask_name(dossier.owner_name) if dossier else "",
+        "staff": StaffRole,
+    }
+    return render(request, "dossiers/track.html", context)
