@@ -65,7 +65,8 @@ def otp_send(*, user: User, purpose: str) -> OneTimeCode:
     """Send a fresh 6-digit code by SMS; refused during the resend cool-down."""
     now = timezone.now()
     latest = OneTimeCode.objects.filter(user=user, purpose=purpose).order_by("-created_at").first()
-    if latest and (now - latest.created_at).total_seconds() < OTP_RESEND_SECONDS:
+    # The cool-down only protects a code that can still be used; a used one never blocks a new sign-in.
+    if latest and latest.used_at is None and (now - latest.created_at).total_seconds() < OTP_RESEND_SECONDS:
         wait = OTP_RESEND_SECONDS - int((now - latest.created_at).total_seconds())
         raise AccountError(f"Vui lòng đợi {wait} giây rồi gửi lại mã.", code="cooldown")
     code = _new_code()

@@ -117,7 +117,7 @@ def _message_create(*, event: Event, channel: str, address: str, user, context: 
         message.status, message.last_error = Status.FAILED, f"Địa chỉ người nhận không hợp lệ: {error}"
         message.save()
         return message
-    exceeded = _rate_limit_exceeded(channel=channel, recipient=message.recipient)
+    exceeded = _rate_limit_exceeded(channel=channel, recipient=message.recipient, event_code=event.code)
     if exceeded:
         message.status, message.last_error = Status.RATE_LIMITED, exceeded
     message.save()
@@ -147,8 +147,11 @@ def _template_data(context: dict) -> dict[str, str]:
     }
 
 
-def _rate_limit_exceeded(*, channel: str, recipient: str) -> str:
-    """A Vietnamese reason when the recipient already had the most messages allowed in a window."""
+def _rate_limit_exceeded(*, channel: str, recipient: str, event_code: str) -> str:
+    """A Vietnamese reason when the recipient already had the most messages allowed in a window.
+
+    One-time codes and other messages are counted apart, so news about a dossier can never use up the
+    allowance a person needs to receive a sign-in code (and codes cannot be used to flood a phone)."""
     limits = conf.rate_limits(channel)
     if not limits:
         return ""
@@ -157,6 +160,11 @@ def _rate_limit_exceeded(*, channel: str, recipient: str) -> str:
     counted = Message.objects.filter(channel=channel, recipient=recipient).exclude(
         status__in=[Status.RATE_LIMITED, Status.CANCELLED]
     )
+    otp_prefix = "otp."
+    if event_code.startswith(otp_prefix):
+        counted = counted.filter(event__startswith=otp_prefix)
+    else:
+        counted = counted.exclude(event__startswith=otp_prefix)
     for window, limit in sorted(limits):
         if counted.filter(created_at__gt=now - datetime.timedelta(seconds=window)).count() >= limit:
             return f"Vượt giới hạn {limit} tin trong {_duration_vi(window)} cho người nhận này"

@@ -49,3 +49,12 @@ def test_only_a_hash_of_the_code_is_stored(citizen):
     otp = services.otp_send(user=citizen, purpose="login")
 
     assert latest_code("otp.login") not in otp.code_hash and len(otp.code_hash) == 64
+
+
+def test_a_used_code_does_not_block_the_next_sign_in(citizen):
+    services.otp_send(user=citizen, purpose="login")
+    services.otp_verify(user=citizen, purpose="login", code=latest_code("otp.login"))
+
+    services.otp_send(user=citizen, purpose="login")  # signing in again a minute later: no cool-down
+
+    assert OneTimeCode.objects.filter(user=citizen, purpose="login", used_at__isnull=True).count() == 1

@@ -21,6 +21,16 @@ def pdf(name="giay-to.pdf", content=PDF):
 @pytest.fixture
 def setup(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    return build_setup()
+
+
+@pytest.fixture
+def setup_live(transactional_db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return build_setup()
+
+
+def build_setup() -> dict:
     commune = Agency.objects.create(
         code="000.00.31.H56",
         name="UBND phường Hạc Thành",

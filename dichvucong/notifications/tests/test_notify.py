@@ -185,3 +185,20 @@ def test_rate_limited_messages_do_not_count_towards_the_limit(settings, sms_prov
 
     later.refresh_from_db()
     assert later.status == Message.Status.SENT
+
+
+def test_dossier_news_never_uses_up_the_allowance_for_sign_in_codes(db, settings):
+    from dichvucong.notifications.models import Message
+    from dichvucong.notifications.services import notify
+
+    settings.DVC_NOTIFY_RATE_LIMITS = {"sms": [[900, 2]]}
+    context = {"full_name": "An", "code": "X-1", "procedure": "Khai sinh", "tracking_url": "http://x/"}
+    for _ in range(3):
+        notify(event="dossier.submitted", phone="0912345678", channels=["sms"], context=context)
+
+    (otp,) = notify(
+        event="otp.login", phone="0912345678", channels=["sms"], context={"otp": "123456", "minutes": 5}
+    )
+
+    assert otp.status != "rate_limited"
+    assert Message.objects.filter(event="dossier.submitted", status="rate_limited").count() == 1
