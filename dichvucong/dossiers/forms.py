@@ -92,3 +92,88 @@ class TrackForm(forms.Form):
     proof = forms.CharField(
         label=_("Số giấy tờ của chủ hồ sơ hoặc mã tra cứu trên giấy biên nhận"), max_length=20
     )
+
+
+class OfferingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.procedure.name[:90]} – {obj.agency.display_name}"
+
+
+class CounterIntakeForm(forms.Form):
+    offering = OfferingChoiceField(label=_("Thủ tục và cơ quan giải quyết"), queryset=None)
+    channel = forms.ChoiceField(
+        label=_("Hồ sơ nhận qua"),
+        choices=[("in_person", _("Trực tiếp tại Bộ phận một cửa")), ("postal", _("Bưu chính công ích"))],
+        widget=forms.RadioSelect,
+        initial="in_person",
+    )
+    applicant_name = forms.CharField(label=_("Họ và tên người nộp"), max_length=300)
+    applicant_id_number = forms.CharField(
+        label=_("Số định danh cá nhân người nộp"), max_length=20, required=False
+    )
+    applicant_phone = forms.CharField(label=_("Số điện thoại di động"), max_length=20, required=False)
+    applicant_email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    applicant_address = forms.CharField(label=_("Địa chỉ người nộp"), max_length=500, required=False)
+    owner_name = forms.CharField(label=_("Chủ hồ sơ (nếu khác người nộp)"), max_length=300, required=False)
+    owner_id_number = forms.CharField(label=_("Số giấy tờ của chủ hồ sơ"), max_length=20, required=False)
+    owner_address = forms.CharField(label=_("Địa chỉ chủ hồ sơ"), max_length=500, required=False)
+    result_delivery = forms.ChoiceField(
+        label=_("Nhận kết quả"), choices=ResultDelivery.choices, widget=forms.RadioSelect, initial="counter"
+    )
+    delivery_address = forms.CharField(
+        label=_("Địa chỉ nhận kết quả qua bưu điện"), max_length=500, required=False
+    )
+    note = forms.CharField(
+        label=_("Nội dung yêu cầu, ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, offerings=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offering"].queryset = offerings
+
+    def clean_applicant_phone(self):
+        phone = self.cleaned_data["applicant_phone"]
+        return identity.normalise_phone(phone) if phone else ""
+
+    def clean_applicant_id_number(self):
+        number = (self.cleaned_data["applicant_id_number"] or "").replace(" ", "")
+        if number and len(number) == 12:
+            return identity.validate_cccd(number)
+        if number and len(number) == 9:
+            return identity.validate_cmnd(number)
+        if number:
+            raise forms.ValidationError(_("Số giấy tờ phải có 12 số (căn cước) hoặc 9 số (CMND)."))
+        return ""
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("result_delivery") == ResultDelivery.POST
+            and not (data.get("delivery_address") or "").strip()
+        ):
+            self.add_error("delivery_address", _("Hãy nhập địa chỉ nhận kết quả qua bưu điện."))
+        return data
+
+
+class LedgerForm(forms.Form):
+    start = forms.DateField(
+        label=_("Từ ngày"), input_formats=["%d/%m/%Y", "%Y-%m-%d"], widget=forms.DateInput(format="%d/%m/%Y")
+    )
+    end = forms.DateField(
+        label=_("Đến ngày"), input_formats=["%d/%m/%Y", "%Y-%m-%d"], widget=forms.DateInput(format="%d/%m/%Y")
+    )
+    format = forms.ChoiceField(
+        label=_("Định dạng"),
+        choices=[("xlsx", "Excel"), ("pdf", "PDF")],
+        widget=forms.RadioSelect,
+        initial="xlsx",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end"):
+            if data["end"] < data["start"]:
+                self.add_error("end", _("Ngày kết thúc phải sau ngày bắt đầu."))
+            elif (data["end"] - data["start"]).days > 366:
+                self.add_error("end", _("Mỗi lần xuất tối đa một năm."))
+        return data

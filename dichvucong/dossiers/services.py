@@ -389,3 +389,64 @@ def dossier_refuse(*, dossier_id: int, officer: User, reasons: list[str]) -> Dos
         return {"reasons": reasons}
 
     return transition(dossier_id=dossier_id, action="refuse", actor=officer, effect=effect)
+
+
+COUNTER_FIELDS = (
+    "applicant_name",
+    "applicant_id_number",
+    "applicant_phone",
+    "applicant_email",
+    "applicant_address",
+    "owner_name",
+    "owner_id_number",
+    "owner_address",
+    "result_delivery",
+    "delivery_address",
+)
+
+
+def dossier_counter_intake(
+    *, officer: User, offering: AgencyProcedure, intake_agency, channel: str, note: str = "", **fields
+) -> Dossier:
+    """A dossier brought to the counter (channel 1) or by post (channel 3), or filed on a citizen's behalf:
+    the same dossier as online, received at once. It is linked to the citizen's account when one exists."""
+    if channel not in (Channel.IN_PERSON, Channel.POSTAL):
+        raise DossierError("Kênh tiếp nhận không hợp lệ.", field="channel")
+    unknown = set(fields) - set(COUNTER_FIELDS)
+    if unknown:
+        raise ValueError(f"not counter fields: {sorted(unknown)}")
+    if not (fields.get("applicant_name") or "").strip():
+        raise DossierError("Hãy nhập họ và tên người nộp hồ sơ.", field="applicant_name")
+    version = offering.procedure.current_version
+    if version is None or not offering.is_active:
+        raise DossierError("Thủ tục này không còn được tiếp nhận tại cơ quan đã chọn.", field="offering")
+    id_number = (fields.get("applicant_id_number") or "").strip()
+    account = User.objects.filter(id_number=id_number).first() if id_number else None
+    with transaction.atomic():
+        draft = Dossier.objects.create(
+            procedure=offering.procedure,
+            version=version,
+            offering=offering,
+            agency=offering.agency,
+            intake_agency=intake_agency,
+            channel=channel,
+            applicant=account,
+            form_data={"request": note} if note else {},
+            owner_name=fields.get("owner_name") or fields.get("applicant_name", ""),
+            **{k: v for k, v in fields.items() if k != "owner_name"},
+        )
+
+        def effect(locked: Dossier) -> dict:
+            now = timezone.now()
+            locked.code = codes.new_code(agency=locked.agency, day=timezone.localdate(now))
+            locked.submitted_at = now
+            locked.received_at = now
+            locked.received_by = officer
+            locked.due_at = _due_from(locked, now)
+            if locked.applicant_phone or locked.applicant_email:
+                _notify_applicant(locked, "dossier.accepted", due_at=_format_time(locked.due_at))
+            return {"code": locked.code, "channel": channel}
+
+        return transition(
+            dossier_id=draft.pk, action="intake_at_counter", actor=officer, note=note, effect=effect
+        )

@@ -10,8 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from dichvucong import paperwork as paperwork_pdf
 from dichvucong.accounts.models import StaffRole
 from dichvucong.accounts.selectors import agencies_for_user
 from dichvucong.catalogue.models import AgencyProcedure
@@ -244,6 +246,39 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @reception_required
 @require_http_methods(["GET", "POST"])
+def counter_intake(request: HttpRequest) -> HttpResponse:
+    """Receive a paper dossier at the counter (or by post), or file one on a citizen's behalf."""
+    intake_agency = agencies_for_user(user=request.user, roles=[StaffRole.RECEPTIONIST]).first()
+    if intake_agency is None:
+        return render(request, "accounts/forbidden.html", status=403)
+    offerings = (
+        AgencyProcedure.objects.filter(is_active=True)
+        .select_related("procedure", "agency")
+        .order_by("procedure__name", "agency__code")
+    )
+    form = forms.CounterIntakeForm(request.POST or None, offerings=offerings)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        offering, channel, note = data.pop("offering"), data.pop("channel"), data.pop("note")
+        try:
+            dossier = services.dossier_counter_intake(
+                officer=request.user,
+                offering=offering,
+                intake_agency=intake_agency,
+                channel=channel,
+                note=note,
+                **data,
+            )
+        except (services.DossierError, TransitionRefused) as error:
+            form.add_error(getattr(error, "field", None), error.message)
+        else:
+            messages.success(request, f"Đã tiếp nhận hồ sơ {dossier.code}. In giấy tiếp nhận (Mẫu 01).")
+            return redirect("dossiers:staff_detail", public_id=dossier.public_id)
+    return render(request, "dossiers/counter_intake.html", {"form": form, "intake_agency": intake_agency})
+
+
+@reception_required
+@require_http_methods(["GET", "POST"])
 def staff_detail(request: HttpRequest, public_id) -> HttpResponse:
     dossier = selectors.dossier_access(user=request.user, public_id=public_id, for_staff=True)
     supplement_form = forms.SupplementRequestForm(
@@ -294,6 +329,47 @@ def staff_detail(request: HttpRequest, public_id) -> HttpResponse:
 def staff_form_pdf(request: HttpRequest, public_id, form_name: str) -> HttpResponse:
     dossier = selectors.dossier_access(user=request.user, public_id=public_id, for_staff=True)
     return _form_pdf(request, dossier, form_name)
+
+
+@reception_required
+def ledger(request: HttpRequest) -> HttpResponse:
+    """Sổ theo dõi hồ sơ of the staff member's agencies for a period, as Excel or PDF."""
+    today = timezone.localdate()
+    form = forms.LedgerForm(request.GET or None, initial={"start": today.replace(day=1), "end": today})
+    if request.GET and form.is_valid():
+        start, end, kind = form.cleaned_data["start"], form.cleaned_data["end"], form.cleaned_data["format"]
+        rows = [
+            paperwork_pdf.LedgerRow(
+                code=d.code,
+                procedure_name=d.procedure.name,
+                sets=1,
+                owner_name=d.owner_name,
+                address=d.owner_address,
+                phone=d.applicant_phone,
+                received_at=d.received_at,
+                due_at=d.due_at,
+                returned_at=None,
+                receiving_officer=d.received_by.full_name if d.received_by else "",
+                area=d.agency.display_name,
+            )
+            for d in selectors.ledger_dossiers(user=request.user, start=start, end=end)
+        ]
+        period = f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
+        agency_name = ", ".join(
+            a.name for a in agencies_for_user(user=request.user, roles=selectors.STAFF_ROLES)
+        )
+        if kind == "pdf":
+            body = paperwork_pdf.render_ledger_pdf(rows, agency_name=agency_name, period_text=period)
+            content_type = "application/pdf"
+        else:
+            body = paperwork_pdf.render_ledger_xlsx(rows, agency_name=agency_name, period_text=period)
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="so-theo-doi-{start:%Y%m%d}-{end:%Y%m%d}.{kind}"'
+        )
+        return response
+    return render(request, "dossiers/ledger.html", {"form": form})
 
 
 # --- public tracking -----------------------------------------------------------------------------

@@ -46,6 +46,13 @@ TRANSITIONS: dict[str, Transition] = {
             "accept", frozenset({Status.SUBMITTED}), Status.ACCEPTED, StaffRole.RECEPTIONIST, "Tiếp nhận"
         ),
         Transition(
+            "intake_at_counter",
+            frozenset({Status.DRAFT}),
+            Status.ACCEPTED,
+            StaffRole.RECEPTIONIST,
+            "Tiếp nhận trực tiếp tại Bộ phận một cửa",
+        ),
+        Transition(
             "request_supplement",
             frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.PROCESSING}),
             Status.SUPPLEMENT_REQUESTED,
@@ -87,7 +94,11 @@ def _may_act(transition_: Transition, dossier: Dossier, user: User) -> bool:
         return False
     if transition_.who == APPLICANT:
         return dossier.applicant_id == user.pk
-    return agencies_for_user(user=user, roles=[transition_.who]).filter(pk=dossier.agency_id).exists()
+    agencies = {dossier.agency_id}
+    if transition_.action == "intake_at_counter" and dossier.intake_agency_id:
+        # Dossiers are received wherever the citizen comes (phi địa giới) and routed to the competent agency.
+        agencies.add(dossier.intake_agency_id)
+    return agencies_for_user(user=user, roles=[transition_.who]).filter(pk__in=agencies).exists()
 
 
 Effect = Callable[[Dossier], dict | None]
