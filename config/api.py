@@ -8,6 +8,7 @@ from dichvucong.accounts.api import router as accounts_router
 from dichvucong.agencies.api import router as agencies_router
 from dichvucong.catalogue.api import router as catalogue_router
 from dichvucong.documents import api as documents_api
+from dichvucong.dossiers.api import router as dossiers_router
 
 api = NinjaAPI(
     title="Dịch vụ công API",
@@ -20,4 +21,5 @@ api = NinjaAPI(
 api.add_router("/", catalogue_router)
 api.add_router("/", agencies_router)
 api.add_router("/", accounts_router)
+api.add_router("/", dossiers_router)
 api.add_router("/", documents_api.router, auth=[TokenAuth(), *documents_api.AUTH])
