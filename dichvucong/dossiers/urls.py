@@ -9,6 +9,7 @@ urlpatterns = [
     path("ho-so/<uuid:public_id>/", views.detail, name="detail"),
     path("ho-so/<uuid:public_id>/sua/", views.edit, name="edit"),
     path("ho-so/<uuid:public_id>/xem-lai/", views.review, name="review"),
+    path("ho-so/<uuid:public_id>/luu-nhap/", views.autosave, name="autosave"),
     path("ho-so/<uuid:public_id>/da-nop/", views.submitted, name="submitted"),
     path("ho-so/<uuid:public_id>/<str:form_name>.pdf", views.form_pdf, name="form_pdf"),
     path("mot-cua/tiep-nhan/", views.queue, name="queue"),

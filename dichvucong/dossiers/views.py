@@ -131,6 +131,26 @@ def edit(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["POST"])
+def autosave(request: HttpRequest, public_id) -> HttpResponse:
+    """Save what is valid in the draft as the person types (htmx); nothing invalid is stored."""
+    dossier = selectors.dossier_access(user=request.user, public_id=public_id)
+    if dossier.status != Status.DRAFT:
+        return HttpResponse(status=409)
+    form = forms.DraftForm(request.POST)
+    form.is_valid()
+    fields = {name: value for name, value in form.cleaned_data.items() if name in services.DRAFT_FIELDS}
+    form_data = (
+        {**dossier.form_data, "request": form.cleaned_data["request"]}
+        if "request" in form.cleaned_data
+        else None
+    )
+    services.dossier_update_draft(dossier=dossier, applicant=request.user, form_data=form_data, **fields)
+    saved_at = timezone.localtime().strftime("%H:%M")
+    return HttpResponse(f"Đã lưu nháp lúc {saved_at}")
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, public_id) -> HttpResponse:
     dossier = selectors.dossier_access(user=request.user, public_id=public_id)

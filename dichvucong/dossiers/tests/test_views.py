@@ -176,3 +176,32 @@ def test_my_dossiers_lists_only_mine(client, ready_draft, setup):
     html = client.get(reverse("dossiers:mine")).content.decode()
 
     assert dossier.code not in html and re.search("chưa có hồ sơ", html)
+
+
+def test_autosave_keeps_valid_fields_and_ignores_invalid_ones(client, ready_draft, setup):
+    client.force_login(setup["citizen"])
+
+    response = client.post(
+        reverse("dossiers:autosave", args=[ready_draft.public_id]),
+        {
+            "owner_name": "Nguyễn Bảo Anh",
+            "applicant_phone": "12",
+            "request": "Nháp đang gõ",
+            "result_delivery": "online",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+
+    ready_draft.refresh_from_db()
+    assert response.status_code == 200 and "Đã lưu nháp" in response.content.decode()
+    assert ready_draft.owner_name == "Nguyễn Bảo Anh" and ready_draft.form_data["request"] == "Nháp đang gõ"
+    assert ready_draft.applicant_phone == "+84912345678"  # the invalid phone was not stored
+
+
+def test_autosave_of_someone_else_draft_is_404(client, ready_draft, setup):
+    client.force_login(setup["stranger"])
+
+    response = client.post(reverse("dossiers:autosave", args=[ready_draft.public_id]), {"owner_name": "X"})
+
+    ready_draft.refresh_from_db()
+    assert response.status_code == 404 and ready_draft.owner_name == "Nguyễn Văn An"
