@@ -127,6 +127,9 @@ class ProcedureVersion(models.Model):
     steps = models.TextField(_("trình tự thực hiện"), blank=True)
     conditions = models.TextField(_("yêu cầu, điều kiện"), blank=True)
     no_appointment_date = models.BooleanField(_("không có ngày hẹn trả"), default=False)
+    # E-form of the procedure: [{"name", "label", "type": text|textarea|date|choice, "required", "help",
+    # "choices": [...], "prefill": profile field}]; the dossier form is generated from it.
+    form_schema = models.JSONField(_("biểu mẫu điện tử"), default=list, blank=True)
     source_url = models.URLField(_("nguồn"), max_length=500, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -201,6 +201,7 @@ def procedure_upsert_from_record(
     version.steps = (record.steps or "").strip()
     version.conditions = (record.conditions or "").strip()
     version.no_appointment_date = record.no_appointment_date
+    version.form_schema = record.form_schema
     version.source_url = (record.source_url or "")[:500]
     version.content_hash = content_hash
     version.save()

@@ -37,6 +37,31 @@ class DraftForm(forms.Form):
     )
     home_pickup = forms.BooleanField(label=_("Đề nghị bưu điện đến nhận bản giấy tại nhà"), required=False)
 
+    def __init__(self, *args, schema: list[dict] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.schema = schema or []
+        for spec in self.schema:
+            self.fields[f"f_{spec['name']}"] = schema_field(spec)
+        for field in self.fields.values():
+            if field.required and not str(field.label).endswith("*"):
+                field.label = f"{field.label} *"
+
+    @property
+    def schema_fields(self):
+        return [self[f"f_{spec['name']}"] for spec in self.schema]
+
+    def schema_values(self) -> dict[str, str]:
+        """The e-form answers as text (dates as dd/mm/yyyy), only those that validated."""
+        values = {}
+        for spec in self.schema:
+            value = self.cleaned_data.get(f"f_{spec['name']}")
+            if value in (None, ""):
+                continue
+            values[spec["name"]] = (
+                value.strftime("%d/%m/%Y") if isinstance(value, datetime.date) else str(value)
+            )
+        return values
+
     def clean_applicant_phone(self):
         return identity.normalise_phone(self.cleaned_data["applicant_phone"])
 
@@ -48,6 +73,29 @@ class DraftForm(forms.Form):
         ):
             self.add_error("delivery_address", _("Hãy nhập địa chỉ nhận kết quả qua bưu điện."))
         return data
+
+
+def schema_field(spec: dict) -> forms.Field:
+    """One form field from a procedure's e-form schema entry."""
+    common = {
+        "label": spec.get("label") or spec["name"],
+        "required": bool(spec.get("required")),
+        "help_text": spec.get("help", ""),
+    }
+    kind = spec.get("type", "text")
+    if kind == "date":
+        return forms.DateField(
+            input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+            widget=forms.DateInput(format="%d/%m/%Y"),
+            error_messages={"invalid": _("Ngày phải có dạng ngày/tháng/năm, ví dụ 03/11/2026.")},
+            **common,
+        )
+    if kind == "choice":
+        choices = [(choice, choice) for choice in spec.get("choices", [])]
+        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+    if kind == "textarea":
+        return forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), **common)
+    return forms.CharField(max_length=300, **common)
 
 
 class SupplementRequestForm(forms.Form):

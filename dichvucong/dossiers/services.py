@@ -178,6 +178,11 @@ def missing_requirements(dossier: Dossier) -> list[tuple[str, str]]:
         problems.append(("owner_name", "Hãy nhập tên chủ hồ sơ."))
     if dossier.result_delivery == ResultDelivery.POST and not dossier.delivery_address.strip():
         problems.append(("delivery_address", "Hãy nhập địa chỉ nhận kết quả qua bưu điện."))
+    answers = dossier.form_data.get("fields", {})
+    for spec in dossier.version.form_schema:
+        if spec.get("required") and not answers.get(spec["name"]):
+            label = spec.get("label") or spec["name"]
+            problems.append((f"f_{spec['name']}", f"Hãy điền mục “{label}” trong tờ khai."))
     attached = set(dossier.files.values_list("component_id", flat=True))
     for component in components_for(dossier):
         if component.required and component.pk not in attached:

@@ -82,7 +82,12 @@ def edit(request: HttpRequest, public_id) -> HttpResponse:
         )
     }
     initial["request"] = dossier.form_data.get("request", "")
-    form = forms.DraftForm(request.POST or None, initial=initial)
+    schema = dossier.version.form_schema
+    answers = dossier.form_data.get("fields", {})
+    initial.update(
+        {f"f_{spec['name']}": answers.get(spec["name"], spec.get("prefill_value", "")) for spec in schema}
+    )
+    form = forms.DraftForm(request.POST or None, initial=initial, schema=schema)
     documents = list(StoredDocument.objects.filter(owner=request.user).order_by("-created_at")[:100])
     file_errors: dict[str, str] = {}
     if request.method == "POST":
@@ -112,8 +117,8 @@ def edit(request: HttpRequest, public_id) -> HttpResponse:
             services.dossier_update_draft(
                 dossier=dossier,
                 applicant=request.user,
-                form_data={**dossier.form_data, "request": data["request"]},
-                **{name: data[name] for name in initial if name != "request"},
+                form_data={**dossier.form_data, "request": data["request"], "fields": form.schema_values()},
+                **{name: data[name] for name in services.DRAFT_FIELDS if name in data},
             )
             if not file_errors:
                 if "review" in request.POST:
@@ -137,14 +142,14 @@ def autosave(request: HttpRequest, public_id) -> HttpResponse:
     dossier = selectors.dossier_access(user=request.user, public_id=public_id)
     if dossier.status != Status.DRAFT:
         return HttpResponse(status=409)
-    form = forms.DraftForm(request.POST)
+    form = forms.DraftForm(request.POST, schema=dossier.version.form_schema)
     form.is_valid()
     fields = {name: value for name, value in form.cleaned_data.items() if name in services.DRAFT_FIELDS}
-    form_data = (
-        {**dossier.form_data, "request": form.cleaned_data["request"]}
-        if "request" in form.cleaned_data
-        else None
-    )
+    form_data = {
+        **dossier.form_data,
+        "fields": {**dossier.form_data.get("fields", {}), **form.schema_values()},
+        **({"request": form.cleaned_data["request"]} if "request" in form.cleaned_data else {}),
+    }
     services.dossier_update_draft(dossier=dossier, applicant=request.user, form_data=form_data, **fields)
     saved_at = timezone.localtime().strftime("%H:%M")
     return HttpResponse(f"Đã lưu nháp lúc {saved_at}")

@@ -126,6 +126,7 @@ class ProcedureRecord:
     results: list[ResultRecord] = field(default_factory=list)
     legal_bases: list[LegalBasisRecord] = field(default_factory=list)
     life_events: list[str] = field(default_factory=list)  # slugs of LifeEvent
+    form_schema: list[dict] = field(default_factory=list)  # e-form fields (see ProcedureVersion.form_schema)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -186,4 +187,5 @@ def procedure_record_from_dict(data: dict) -> ProcedureRecord:
         results=[ResultRecord(**item) for item in data.get("results", [])],
         legal_bases=[LegalBasisRecord(**item) for item in data.get("legal_bases", [])],
         life_events=list(data.get("life_events", [])),
+        form_schema=list(data.get("form_schema", [])),
     )

@@ -39,3 +39,9 @@ def query_with(context, **changes):
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def get_item(mapping, key):
+    """``{{ answers|get_item:name }}``: a dict value by a key held in a variable."""
+    return (mapping or {}).get(key, "")

@@ -205,3 +205,66 @@ def test_autosave_of_someone_else_draft_is_404(client, ready_draft, setup):
 
     ready_draft.refresh_from_db()
     assert response.status_code == 404 and ready_draft.owner_name == "Nguyễn Văn An"
+
+
+SCHEMA = [
+    {"name": "child_full_name", "label": "Họ, chữ đệm và tên của trẻ", "type": "text", "required": True},
+    {"name": "child_birth_date", "label": "Ngày sinh của trẻ", "type": "date", "required": True},
+    {
+        "name": "child_gender",
+        "label": "Giới tính của trẻ",
+        "type": "choice",
+        "required": True,
+        "choices": ["Nam", "Nữ"],
+    },
+    {"name": "father_name", "label": "Họ và tên cha", "type": "text", "required": False},
+]
+
+
+def test_the_e_form_comes_from_the_procedure_schema(client, ready_draft, setup):
+    version = ready_draft.version
+    version.form_schema = SCHEMA
+    version.save()
+    client.force_login(setup["citizen"])
+    url = reverse("dossiers:edit", args=[ready_draft.public_id])
+
+    page = client.get(url).content.decode()
+    bad = client.post(
+        url,
+        {
+            "applicant_name": "Nguyễn Văn An",
+            "applicant_phone": "0912345678",
+            "owner_name": "Nguyễn Bảo Anh",
+            "result_delivery": "counter",
+            "f_child_full_name": "Nguyễn Bảo Anh",
+            "f_child_birth_date": "31/02/2026",
+            "f_child_gender": "Nữ",
+        },
+    ).content.decode()
+    with pytest.raises(services.DossierError) as incomplete:
+        services.dossier_submit(dossier_id=ready_draft.pk, applicant=setup["citizen"])
+    client.post(
+        url,
+        {
+            "applicant_name": "Nguyễn Văn An",
+            "applicant_phone": "0912345678",
+            "owner_name": "Nguyễn Bảo Anh",
+            "result_delivery": "counter",
+            "f_child_full_name": "Nguyễn Bảo Anh",
+            "f_child_birth_date": "03/11/2026",
+            "f_child_gender": "Nữ",
+        },
+    )
+    dossier = services.dossier_submit(dossier_id=ready_draft.pk, applicant=setup["citizen"])
+
+    assert (
+        "Họ, chữ đệm và tên của trẻ *" in page and "Họ và tên cha" in page and "Họ và tên cha *" not in page
+    )
+    assert "Ngày phải có dạng ngày/tháng/năm" in bad and 'value="Nguyễn Bảo Anh"' in bad
+    assert "trong tờ khai" in incomplete.value.message  # the invalid form stored nothing
+    assert dossier.status == Status.SUBMITTED
+    assert dossier.form_data["fields"] == {
+        "child_full_name": "Nguyễn Bảo Anh",
+        "child_birth_date": "03/11/2026",
+        "child_gender": "Nữ",
+    }
