@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from dichvucong.accounts.models import AgencyMembership
 from dichvucong.agencies.models import Agency
 from dichvucong.catalogue.importers import records as r
-from dichvucong.catalogue.services import offering_upsert, procedure_upsert_from_record
+from dichvucong.catalogue.services import ensure_levels, offering_upsert, procedure_upsert_from_record
 
 User = get_user_model()
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -31,6 +31,7 @@ def setup_live(transactional_db, settings, tmp_path):
 
 
 def build_setup() -> dict:
+    ensure_levels()  # a transactional test before this one may have flushed the rows the migration made
     commune = Agency.objects.create(
         code="000.00.31.H56",
         name="UBND phường Hạc Thành",
