@@ -63,16 +63,14 @@ def test_missing_required_component_refuses_submission_and_changes_nothing(setup
     ("name", "content"),
     [
         ("to-khai.pdf", b"MZ\x90\x00" + b"\x00" * 100),  # an EXE renamed .pdf
-        ("anh.pdf", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50 + b"<script>"),  # (a PNG is allowed; see below)
-        ("rong.pdf", b""),
+        ("rong.pdf", b""),  # 0 bytes
+        ("trang.pdf", b"<html><script>alert(1)</script></html>"),  # a web page renamed .pdf
     ],
 )
 def test_bad_uploads_are_refused_and_leave_nothing(setup, name, content, tmp_path):
     dossier = services.dossier_create_draft(applicant=setup["citizen"], offering=setup["offering"])
     component = services.components_for(dossier)[0]
 
-    if content.startswith(b"\x89PNG"):
-        pytest.skip("a real PNG under a .pdf name is accepted: the type comes from the bytes, not the name")
     with pytest.raises(services.DossierError):
         services.dossier_attach(
             dossier=dossier,
@@ -83,6 +81,21 @@ def test_bad_uploads_are_refused_and_leave_nothing(setup, name, content, tmp_pat
 
     assert not DossierFile.objects.exists()
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_a_png_named_pdf_is_kept_as_what_it_really_is(setup):
+    dossier = services.dossier_create_draft(applicant=setup["citizen"], offering=setup["offering"])
+    component = services.components_for(dossier)[0]
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
+
+    attached = services.dossier_attach(
+        dossier=dossier,
+        applicant=setup["citizen"],
+        component=component,
+        upload=pdf(name="anh.pdf", content=png),
+    )
+
+    assert attached.document.content_type == "image/png"
 
 
 def test_another_citizen_cannot_change_or_submit_a_dossier(ready_draft, setup):
