@@ -99,49 +99,6 @@ def read_pairs(path: Path) -> list[tuple[str, str]]:
     return pairs
 
 
-class BodyConnection(Connection):
-    """Connection whose responses keep their body (the draft's id is needed for the next requests)."""
-
-    def request_body(self, raw: bytes) -> tuple[int, bytes]:
-        for attempt in (1, 2):
-            fresh = self.sock is None
-            sock = self.sock or self._connect()
-            try:
-                sock.sendall(raw)
-                return self._read_full()
-            except (ConnectionError, BrokenPipeError) as exc:
-                self.close()
-                if fresh or attempt == 2:
-                    raise ConnectionError(str(exc)) from exc
-        raise AssertionError("unreachable")
-
-    def _read_full(self) -> tuple[int, bytes]:
-        while (end := self.buffer.find(b"\r\n\r\n")) < 0:
-            self._fill()
-        head, self.buffer = self.buffer[:end], self.buffer[end + 4 :]
-        lines = head.split(b"\r\n")
-        status = int(lines[0].split(b" ", 2)[1])
-        headers = {}
-        for line in lines[1:]:
-            name, _, value = line.partition(b":")
-            headers[name.strip().lower()] = value.strip().lower()
-        if b"content-length" in headers:
-            body = self._read_exact(int(headers[b"content-length"]))
-        elif headers.get(b"transfer-encoding") == b"chunked":
-            chunks = []
-            while (size := int(self._read_line().split(b";")[0], 16)) > 0:
-                chunks.append(self._read_exact(size))
-                self._read_exact(2)
-            while self._read_line():
-                pass
-            body = b"".join(chunks)
-        else:
-            raise ConnectionError("response without length")
-        if headers.get(b"connection") == b"close":
-            self.close()
-        return status, body
-
-
 # --- per-connection loops ----------------------------------------------------------------------
 
 
@@ -210,7 +167,7 @@ def _loop_fixed(conn, requests, offset, cap, stop_at, rec, label) -> None:
         done += 1
 
 
-def _loop_submit(conn: BodyConnection, plan: dict, offset: int, cap: int, stop_at: float, rec) -> None:
+def _loop_submit(conn: Connection, plan: dict, offset: int, cap: int, stop_at: float, rec) -> None:
     """Submission operations: create → attach × 2 → submit, each op with the next token and offering."""
     clock, index, done = time.perf_counter, offset, 0
     host, tokens, offerings = plan["host"], plan["tokens"], plan["offerings"]
@@ -268,7 +225,7 @@ def _worker(kind, host, port, plan, offsets, caps, warm_until_wall, stop_at_wall
     recorders = [Recorder(warm_until) for _ in offsets]
 
     def run(offset: int, cap: int, rec: Recorder) -> None:
-        conn = BodyConnection(host, port)
+        conn = Connection(host, port)
         try:
             if kind == "submit":
                 _loop_submit(conn, plan, offset, cap, stop_at, rec)

@@ -252,7 +252,12 @@ class Connection:
         return data
 
     def request(self, raw: bytes) -> tuple[int, int]:
-        """Send a pre-encoded GET; return (status, body length). Reconnects when the server closed."""
+        """Send a pre-encoded request; return (status, body length)."""
+        status, body = self.request_body(raw)
+        return status, len(body)
+
+    def request_body(self, raw: bytes) -> tuple[int, bytes]:
+        """Send a pre-encoded request; return (status, body). Reconnects when the server closed."""
         for attempt in (1, 2):
             fresh = self.sock is None
             sock = self.sock or self._connect()
@@ -265,7 +270,7 @@ class Connection:
                     raise ConnectionError(str(exc)) from exc
         raise AssertionError("unreachable")
 
-    def _read_response(self) -> tuple[int, int]:
+    def _read_response(self) -> tuple[int, bytes]:
         while (end := self.buffer.find(b"\r\n\r\n")) < 0:
             self._fill()
         head, self.buffer = self.buffer[:end], self.buffer[end + 4 :]
@@ -276,26 +281,27 @@ class Connection:
             name, _, value = line.partition(b":")
             headers[name.strip().lower()] = value.strip().lower()
         if b"content-length" in headers:
-            size = len(self._read_exact(int(headers[b"content-length"])))
+            body = self._read_exact(int(headers[b"content-length"]))
         elif headers.get(b"transfer-encoding") == b"chunked":
-            size = 0
+            chunks = []
             while (chunk := int(self._read_line().split(b";")[0], 16)) > 0:
-                size += len(self._read_exact(chunk))
+                chunks.append(self._read_exact(chunk))
                 self._read_exact(2)
             while self._read_line():  # trailers
                 pass
+            body = b"".join(chunks)
         else:  # body until close
             while True:
                 try:
                     self._fill()
                 except ConnectionError:
                     break
-            size = len(self.buffer)
+            body, self.buffer = self.buffer, b""
             self.close()
-            return status, size
+            return status, body
         if headers.get(b"connection") == b"close":
             self.close()
-        return status, size
+        return status, body
 
 
 def _connection_loop(host, port, requests, offset, cap, warm_until, stop_at, out) -> None:
