@@ -45,6 +45,7 @@ from loadgen import (  # noqa: E402 - the sibling module, importable once bench/
     check_limits,
     format_table,
     split_cap,
+    start_workers,
     summarise,
     validate_target,
 )
@@ -259,26 +260,18 @@ def run(
     start_wall = time.time() + 0.3
     warm_until = start_wall + warmup
     stop_at = warm_until + duration
-    workers = []
-    for p in range(processes):
-        mine = list(range(p, concurrency, processes))
-        proc = ctx.Process(
-            target=_worker,
-            args=(
-                kind,
-                host,
-                port,
-                plan,
-                [offsets[i] for i in mine],
-                [caps[i] for i in mine],
-                warm_until,
-                stop_at,
-                queue,
-            ),
-            daemon=True,
-        )
-        proc.start()
-        workers.append(proc)
+    workers = start_workers(
+        ctx,
+        _worker,
+        (kind, host, port, plan),
+        processes=processes,
+        concurrency=concurrency,
+        offsets=offsets,
+        caps=caps,
+        warm_until=warm_until,
+        stop_at=stop_at,
+        queue=queue,
+    )
     results = [Recorder.load(queue.get(timeout=duration + warmup + 60)) for _ in workers]
     finished = time.time()
     for proc in workers:

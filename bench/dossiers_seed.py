@@ -197,7 +197,8 @@ def fillers(cursor, table: str, given: set[str]) -> tuple[list[str], list[str]]:
 
 
 def insert_citizens(cursor, count: int) -> int:
-    given = {
+    # In the order of the SELECT below.
+    given = [
         "password",
         "is_superuser",
         "username",
@@ -215,34 +216,13 @@ def insert_citizens(cursor, count: int) -> int:
         "phone_verified_at",
         "notify_sms",
         "notify_email",
-    }
-    extra_cols, extra_vals = fillers(cursor, "accounts_user", given)
+    ]
+    extra_cols, extra_vals = fillers(cursor, "accounts_user", set(given))
     cursor.execute(
         "SELECT array_agg(id ORDER BY id) FROM agencies_administrativeunit WHERE level = 'commune'"
     )
     communes = cursor.fetchone()[0] or [None]
-    cols = ", ".join(
-        [
-            "password",
-            "is_superuser",
-            "username",
-            "kind",
-            "id_type",
-            "id_number",
-            "full_name",
-            "phone",
-            "email",
-            "address",
-            "is_active",
-            "is_staff",
-            "date_joined",
-            "commune_id",
-            "phone_verified_at",
-            "notify_sms",
-            "notify_email",
-            *extra_cols,
-        ]
-    )
+    cols = ", ".join([*given, *extra_cols])
     sql = f"""
         INSERT INTO accounts_user ({cols})
         SELECT '!bench', false, %(prefix)s || lpad(g::text, 5, '0'), 'citizen', 'cccd',
@@ -428,7 +408,8 @@ def insert_events(cursor) -> int:
         "to_status text, actor_role text)"
     )
     cursor.executemany("INSERT INTO bench_event_plan VALUES (%s, %s, %s, %s, %s, %s)", event_plan_rows())
-    given = {
+    # In the order of the SELECT below.
+    given = [
         "action",
         "from_status",
         "to_status",
@@ -440,24 +421,9 @@ def insert_events(cursor) -> int:
         "actor_id",
         "agency_id",
         "dossier_id",
-    }
-    extra_cols, extra_vals = fillers(cursor, "dossiers_dossierevent", given)
-    cols = ", ".join(
-        [
-            "action",
-            "from_status",
-            "to_status",
-            "actor_role",
-            "note",
-            "data",
-            "step_due_at",
-            "created_at",
-            "actor_id",
-            "agency_id",
-            "dossier_id",
-            *extra_cols,
-        ]
-    )
+    ]
+    extra_cols, extra_vals = fillers(cursor, "dossiers_dossierevent", set(given))
+    cols = ", ".join([*given, *extra_cols])
     cursor.execute(
         f"""
         INSERT INTO dossiers_dossierevent ({cols})

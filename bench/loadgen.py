@@ -365,6 +365,32 @@ def _worker(host, port, requests, offsets, caps, warm_until_wall, stop_at_wall, 
     queue.put((latencies, errors, nbytes, dict(statuses)))
 
 
+def start_workers(
+    ctx,
+    target,
+    leading: tuple,
+    *,
+    processes: int,
+    concurrency: int,
+    offsets: list[int],
+    caps: list[int],
+    warm_until: float,
+    stop_at: float,
+    queue,
+) -> list:
+    """Spread ``concurrency`` connections over ``processes`` worker processes and start them.
+
+    Each process gets ``target(*leading, its offsets, its caps, warm_until, stop_at, queue)``."""
+    workers = []
+    for p in range(processes):
+        mine = list(range(p, concurrency, processes))
+        args = (*leading, [offsets[i] for i in mine], [caps[i] for i in mine], warm_until, stop_at, queue)
+        proc = ctx.Process(target=target, args=args, daemon=True)
+        proc.start()
+        workers.append(proc)
+    return workers
+
+
 def run_scenario(
     *,
     name: str,
@@ -392,25 +418,18 @@ def run_scenario(
     start_wall = time.time() + 0.2  # let every process start before the clock runs
     warm_until = start_wall + warmup
     stop_at = warm_until + duration
-    workers = []
-    for p in range(processes):
-        mine = list(range(p, concurrency, processes))
-        proc = ctx.Process(
-            target=_worker,
-            args=(
-                host,
-                port,
-                requests,
-                [offsets[i] for i in mine],
-                [caps[i] for i in mine],
-                warm_until,
-                stop_at,
-                queue,
-            ),
-            daemon=True,
-        )
-        proc.start()
-        workers.append(proc)
+    workers = start_workers(
+        ctx,
+        _worker,
+        (host, port, requests),
+        processes=processes,
+        concurrency=concurrency,
+        offsets=offsets,
+        caps=caps,
+        warm_until=warm_until,
+        stop_at=stop_at,
+        queue=queue,
+    )
     results = [queue.get(timeout=duration + warmup + 60) for _ in workers]
     finished = time.time()
     for proc in workers:
