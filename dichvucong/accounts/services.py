@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -572,7 +572,3 @@ def staff_set_active(*, actor: User, user: User, agency: Agency, active: bool, r
         changes={"is_active": [not active, active]},
         request=request,
     )
-
-
-def check_password_for(*, user: User, password: str) -> bool:
-    return check_password(password, user.password)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.urls import reverse
-
 from dichvucong import paperwork as forms_pdf
-from dichvucong.catalogue.models import Channel as CatalogueChannel
+from dichvucong.catalogue.models import DurationUnit
 from dichvucong.core.formatting import format_duration
-from dichvucong.dossiers.models import Channel, Dossier, ResultDelivery
+from dichvucong.dossiers import services
+from dichvucong.dossiers.models import Dossier, ResultDelivery
 
 
 def _agency(dossier: Dossier) -> forms_pdf.Agency:
@@ -37,25 +35,14 @@ def _officer(user) -> str:
     return user.full_name if user else ""
 
 
-def tracking_url(dossier: Dossier) -> str:
-    return f"{settings.DVC_PUBLIC_URL.rstrip('/')}{reverse('dossiers:track')}?ma={dossier.code}"
-
-
 def _processing_time_text(dossier: Dossier) -> str:
     if dossier.version.no_appointment_date:
         return "Không có ngày hẹn trả"
-    wanted = CatalogueChannel.ONLINE if dossier.channel == Channel.ONLINE else CatalogueChannel.IN_PERSON
-    option = next((o for o in dossier.version.channels.all() if o.channel == wanted), None)
-    offering = dossier.offering
-    if wanted == CatalogueChannel.ONLINE and offering.online_duration_value is not None:
-        return format_duration(
-            offering.online_duration_value,
-            offering.online_duration_unit,
-            offering.get_online_duration_unit_display(),
-        )
-    if option is None:
+    # The same duration the due date is computed from.
+    value, unit = services.processing_time(dossier)
+    if value is None and unit != DurationUnit.NO_DEADLINE:
         return "Theo quy định"
-    return format_duration(option.duration_value, option.duration_unit, option.get_duration_unit_display())
+    return format_duration(value, unit, DurationUnit(unit).label)
 
 
 def receipt_pdf(dossier: Dossier) -> bytes:
@@ -73,7 +60,7 @@ def receipt_pdf(dossier: Dossier) -> bytes:
     data = forms_pdf.ReceiptData(
         agency=_agency(dossier),
         code=dossier.code,
-        tracking_url=tracking_url(dossier),
+        tracking_url=services.tracking_url(dossier),
         applicant=_applicant(dossier),
         owner=forms_pdf.Person(
             name=dossier.owner_name, address=dossier.owner_address, id_number=dossier.owner_id_number

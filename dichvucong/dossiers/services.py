@@ -193,7 +193,8 @@ def missing_requirements(dossier: Dossier) -> list[tuple[str, str]]:
 # --- submission and reception ---------------------------------------------------------------
 
 
-def _tracking_url(dossier: Dossier) -> str:
+def tracking_url(dossier: Dossier) -> str:
+    """The public tracking page for the dossier (SMS, e-mail, the QR code on Mẫu 01)."""
     return settings.DVC_PUBLIC_URL.rstrip("/") + reverse("dossiers:track") + f"?ma={dossier.code}"
 
 
@@ -207,7 +208,7 @@ def _notify_applicant(dossier: Dossier, event: str, **context) -> None:
             "full_name": dossier.applicant_name,
             "code": dossier.code or "",
             "procedure": dossier.procedure.name,
-            "tracking_url": _tracking_url(dossier),
+            "tracking_url": tracking_url(dossier),
             **context,
         },
     )
@@ -249,14 +250,15 @@ def dossier_submit(*, dossier_id: int, applicant: User) -> Dossier:
         raise
 
 
-def _processing_time(dossier: Dossier) -> tuple:
+def processing_time(dossier: Dossier) -> schedule.Duration:
+    """The legal processing time for the dossier's channel (an agency's shorter online deadline wins)."""
     channel = CatalogueChannel.ONLINE if dossier.channel == Channel.ONLINE else CatalogueChannel.IN_PERSON
     option = next((o for o in dossier.version.channels.all() if o.channel == channel), None)
     return schedule.effective_duration(offering=dossier.offering, channel_option=option, channel=channel)
 
 
 def _due_from(dossier: Dossier, start: datetime.datetime) -> datetime.datetime | None:
-    value, unit = _processing_time(dossier)
+    value, unit = processing_time(dossier)
     return schedule.due_at(
         received_at=start,
         duration_value=value,

@@ -420,6 +420,5 @@ def track(request: HttpRequest) -> HttpResponse:
         "form": form,
         "dossier": dossier,
         "masked_owner": selectors.mask_name(dossier.owner_name) if dossier else "",
-        "staff": StaffRole,
     }
     return render(request, "dossiers/track.html", context)

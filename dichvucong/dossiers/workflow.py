@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 
 from dichvucong.accounts.models import StaffRole, User
 from dichvucong.accounts.selectors import agencies_for_user
@@ -149,7 +148,3 @@ def transition(
         step_due_at=dossier.due_at,
     )
     return dossier
-
-
-def now():
-    return timezone.now()
