@@ -24,6 +24,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dichvucong.accounts import forms, selectors, services
+from dichvucong.accounts.decorators import staff_required
 from dichvucong.accounts.identity import mask_phone
 from dichvucong.accounts.models import AgencyMembership, LoginEvent, OneTimeCode, User
 from dichvucong.core.ratelimit import client_ip, hit
@@ -438,19 +439,8 @@ def email_confirm_resend(request: HttpRequest) -> HttpResponse:
 # --- staff administration ---------------------------------------------------------------------
 
 
-def staff_admin_required(view):
-    """Signed in with the second factor, and administering at least one agency."""
-
-    @functools.wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_verified() and not request.user.is_superuser:
-            return redirect(f"{reverse('accounts:login')}?next={request.path}")
-        if not selectors.agencies_administered_by(user=request.user).exists():
-            return render(request, "accounts/forbidden.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Signed in with the second factor, and administering at least one agency.
+staff_admin_required = staff_required(lambda user: selectors.agencies_administered_by(user=user))
 
 
 @staff_admin_required

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import functools
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from dichvucong import paperwork as paperwork_pdf
+from dichvucong.accounts.decorators import staff_required
 from dichvucong.accounts.models import StaffRole
 from dichvucong.accounts.selectors import agencies_for_user
 from dichvucong.catalogue.models import AgencyProcedure
@@ -250,17 +248,8 @@ def form_pdf(request: HttpRequest, public_id, form_name: str) -> HttpResponse:
 # --- reception at the counter -------------------------------------------------------------------
 
 
-def reception_required(view):
-    @functools.wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_verified():
-            return redirect(f"{reverse('accounts:login')}?next={request.path}")
-        if not agencies_for_user(user=request.user, roles=selectors.STAFF_ROLES).exists():
-            return render(request, "accounts/forbidden.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Signed in with the second factor, and holding a staff role at some agency.
+reception_required = staff_required(lambda user: agencies_for_user(user=user, roles=selectors.STAFF_ROLES))
 
 
 @reception_required
