@@ -8,7 +8,11 @@ from dichvucong.accounts.api import router as accounts_router
 from dichvucong.agencies.api import router as agencies_router
 from dichvucong.catalogue.api import router as catalogue_router
 from dichvucong.documents import api as documents_api
+from dichvucong.counters.api import router as counters_router
+from dichvucong.delivery.api import router as delivery_router
 from dichvucong.dossiers.api import router as dossiers_router
+from dichvucong.payments.api import router as payments_router
+from dichvucong.processing.api import router as processing_router
 
 api = NinjaAPI(
     title="Dịch vụ công API",
@@ -22,4 +26,8 @@ api.add_router("/", catalogue_router)
 api.add_router("/", agencies_router)
 api.add_router("/", accounts_router)
 api.add_router("/", dossiers_router)
+api.add_router("/", processing_router)
+api.add_router("/", counters_router)
+api.add_router("/", payments_router)
+api.add_router("/", delivery_router)
 api.add_router("/", documents_api.router, auth=[TokenAuth(), *documents_api.AUTH])

@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "dichvucong.documents",
     "dichvucong.worktime",
     "dichvucong.dossiers",
+    "dichvucong.processing",
+    "dichvucong.counters",
+    "dichvucong.payments",
+    "dichvucong.delivery",
     "django.contrib.postgres",
 ]
 

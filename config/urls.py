@@ -23,4 +23,8 @@ urlpatterns = [
     path("", include("dichvucong.notifications.urls")),
     path("", include("dichvucong.documents.urls")),
     path("", include("dichvucong.dossiers.urls")),
+    path("", include("dichvucong.processing.urls")),
+    path("", include("dichvucong.counters.urls")),
+    path("", include("dichvucong.payments.urls")),
+    path("", include("dichvucong.delivery.urls")),
 ]

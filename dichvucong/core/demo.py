@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from decimal import Decimal
 from pathlib import Path
 
+from django.apps import apps
 from django.db import transaction
 
 from dichvucong.agencies.models import Agency
@@ -81,4 +83,17 @@ def load_demo_data(*, with_admin_units: bool = True) -> dict[str, int]:
                 offerings += 1
     counts["procedures"] = len(procedures)
     counts["offerings"] = offerings
+    # Apps with demo data of their own (workflows, counters, gateways…) provide ``<app>.demo.load_demo()``,
+    # idempotent, returning counts; they run after the agencies and the catalogue exist.
+    for config in apps.get_app_configs():
+        if config.name.startswith("dichvucong.") and config.name != "dichvucong.core":
+            try:
+                module = importlib.import_module(f"{config.name}.demo")
+            except ModuleNotFoundError as missing:
+                if missing.name != f"{config.name}.demo":
+                    raise
+                continue
+            loader = getattr(module, "load_demo", None)  # agencies/demo and catalogue/demo are data folders
+            if loader is not None:
+                counts.update(loader() or {})
     return counts

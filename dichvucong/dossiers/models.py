@@ -100,7 +100,8 @@ class Dossier(models.Model):
     channel = models.CharField(_("kênh nộp"), max_length=12, choices=Channel.choices, default=Channel.ONLINE)
     status = models.CharField(_("trạng thái"), max_length=24, choices=Status.choices, default=Status.DRAFT)
     supplement_state = models.CharField(max_length=20, choices=SupplementState.choices, blank=True)
-    status_before_supplement = models.CharField(max_length=24, choices=Status.choices, blank=True)
+    # The status a pause (supplement, financial obligation, withdrawal request) interrupted: see workflow.
+    resume_status = models.CharField(max_length=24, choices=Status.choices, blank=True)
 
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="dossiers"

@@ -294,7 +294,6 @@ def dossier_request_supplement(
 
     def effect(locked: Dossier) -> dict:
         now = timezone.now()
-        locked.status_before_supplement = locked.status
         locked.paused_at = now
         locked.supplement_state = SupplementState.AWAITING_CITIZEN
         locked.supplement_count += 1
@@ -360,9 +359,10 @@ def dossier_complete_supplement(*, dossier_id: int, officer: User) -> Dossier:
     def effect(locked: Dossier) -> dict:
         now = timezone.now()
         request = locked.supplements.filter(completed_at__isnull=True).last()
-        if locked.status_before_supplement == Status.SUBMITTED or locked.due_at is None:
+        if locked.resume_status == Status.SUBMITTED or locked.due_at is None:
             locked.received_at = now  # the dossier was incomplete at intake: it is received now
             locked.received_by = officer
+            locked.resume_status = Status.ACCEPTED
             locked.due_at = _due_from(locked, now)
         elif schedule.restart_on_supplement(agency=locked.agency):
             locked.due_at = _due_from(locked, now)

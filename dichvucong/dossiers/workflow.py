@@ -4,6 +4,11 @@ Every transition names who may do it and from which statuses; ``transition()`` l
 applies the transition's effect, writes a ``DossierEvent`` and lets the effect schedule notifications, which
 the notification core sends after commit. A refused transition raises ``TransitionRefused`` and changes
 nothing (the surrounding transaction is rolled back).
+
+Statuses that wait on someone outside the agency (supplement, financial obligation, a withdrawal request)
+remember the status they interrupted in ``Dossier.resume_status``; a transition whose target is ``RESUME``
+returns there. Other apps (processing steps, payments, postal delivery) call ``transition()`` for every
+status change and add their own checks (such as "is this dossier assigned to you") in their services.
 """
 
 from __future__ import annotations
@@ -13,8 +18,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from dichvucong.accounts.models import StaffRole, User
-from dichvucong.accounts.selectors import agencies_for_user
+from dichvucong.accounts.models import AgencyMembership, StaffRole, User
 from dichvucong.dossiers.models import Dossier, DossierEvent, Status
 
 
@@ -26,78 +30,139 @@ class TransitionRefused(Exception):
 
 
 APPLICANT = "applicant"
+# Verified machine callbacks (a payment gateway's signed IPN, a carrier's signed webhook): no person acts.
+SYSTEM = "system"
+# Target meaning "back to the status the pause interrupted" (``Dossier.resume_status``).
+RESUME = "resume"
+PAUSING = frozenset({Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED, Status.WITHDRAWAL_REQUESTED})
+OPEN = frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.PROCESSING})
+
+R = StaffRole
+PROCESSING_ROLES = frozenset({R.RECEPTIONIST, R.SPECIALIST, R.HEAD_OF_UNIT, R.LEADER, R.CLERK})
 
 
 @dataclass(frozen=True)
 class Transition:
     action: str
     sources: frozenset[str]
-    target: str | None  # None: the status does not change (an event only)
-    who: str  # APPLICANT or a StaffRole value
+    target: str | None  # None: the status does not change (an event only); RESUME: see above
+    who: frozenset[str]  # APPLICANT, SYSTEM and/or StaffRole values of the dossier's agency
     label: str
+
+
+def _t(action: str, sources, target: str | None, who, label: str) -> Transition:
+    who = frozenset({who} if isinstance(who, str) else who)
+    return Transition(action, frozenset(sources), target, who, label)
 
 
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in (
-        Transition("submit", frozenset({Status.DRAFT}), Status.SUBMITTED, APPLICANT, "Nộp hồ sơ"),
-        Transition(
-            "accept", frozenset({Status.SUBMITTED}), Status.ACCEPTED, StaffRole.RECEPTIONIST, "Tiếp nhận"
-        ),
-        Transition(
+        _t("submit", {Status.DRAFT}, Status.SUBMITTED, APPLICANT, "Nộp hồ sơ"),
+        _t("accept", {Status.SUBMITTED}, Status.ACCEPTED, R.RECEPTIONIST, "Tiếp nhận"),
+        _t(
             "intake_at_counter",
-            frozenset({Status.DRAFT}),
+            {Status.DRAFT},
             Status.ACCEPTED,
-            StaffRole.RECEPTIONIST,
+            R.RECEPTIONIST,
             "Tiếp nhận trực tiếp tại Bộ phận một cửa",
         ),
-        Transition(
+        _t(
             "request_supplement",
-            frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.PROCESSING}),
+            OPEN,
             Status.SUPPLEMENT_REQUESTED,
-            StaffRole.RECEPTIONIST,
+            {R.RECEPTIONIST, R.SPECIALIST},
             "Yêu cầu bổ sung",
         ),
-        Transition(
-            "send_supplement",
-            frozenset({Status.SUPPLEMENT_REQUESTED}),
-            None,
-            APPLICANT,
-            "Công dân gửi bổ sung",
+        _t("send_supplement", {Status.SUPPLEMENT_REQUESTED}, None, APPLICANT, "Công dân gửi bổ sung"),
+        _t(
+            "complete_supplement", {Status.SUPPLEMENT_REQUESTED}, RESUME, R.RECEPTIONIST, "Hoàn thành bổ sung"
         ),
-        Transition(
-            "complete_supplement",
-            frozenset({Status.SUPPLEMENT_REQUESTED}),
-            Status.ACCEPTED,
-            StaffRole.RECEPTIONIST,
-            "Hoàn thành bổ sung",
-        ),
-        Transition(
+        _t(
             "refuse",
-            frozenset({Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED}),
+            {Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED},
             Status.REFUSED,
-            StaffRole.RECEPTIONIST,
+            R.RECEPTIONIST,
             "Từ chối tiếp nhận",
+        ),
+        # Processing in the competent agency (steps, hand-overs and the control sheet live in their own app).
+        _t("start_processing", {Status.ACCEPTED}, Status.PROCESSING, PROCESSING_ROLES, "Chuyển xử lý"),
+        _t("handover", {Status.ACCEPTED, Status.PROCESSING}, None, PROCESSING_ROLES, "Chuyển bước xử lý"),
+        _t(
+            "extend_deadline",
+            {Status.ACCEPTED, Status.PROCESSING},
+            None,
+            {R.LEADER},
+            "Xin lỗi và hẹn lại ngày trả kết quả",
+        ),
+        _t("resolve", {Status.PROCESSING}, Status.RESOLVED, {R.CLERK, R.LEADER}, "Đã xử lý xong"),
+        _t(
+            "return_result",
+            {Status.RESOLVED},
+            Status.RETURNED,
+            {R.RECEPTIONIST, R.POSTAL, SYSTEM},
+            "Trả kết quả",
+        ),
+        _t("stop", {Status.ACCEPTED, Status.PROCESSING}, Status.STOPPED, {R.LEADER}, "Dừng xử lý"),
+        # Financial obligations (fees, taxes): the dossier waits for the payment.
+        _t(
+            "request_payment",
+            OPEN,
+            Status.PAYMENT_REQUESTED,
+            {R.RECEPTIONIST, R.SPECIALIST},
+            "Yêu cầu thực hiện nghĩa vụ tài chính",
+        ),
+        _t(
+            "payment_received",
+            {Status.PAYMENT_REQUESTED},
+            RESUME,
+            {SYSTEM, R.RECEPTIONIST, R.POSTAL},
+            "Đã thực hiện nghĩa vụ tài chính",
+        ),
+        # The citizen asks to withdraw; the agency approves (the dossier stops) or declines (it goes on).
+        _t("request_withdrawal", OPEN, Status.WITHDRAWAL_REQUESTED, APPLICANT, "Công dân yêu cầu rút hồ sơ"),
+        _t(
+            "approve_withdrawal",
+            {Status.WITHDRAWAL_REQUESTED},
+            Status.STOPPED,
+            {R.LEADER, R.HEAD_OF_UNIT},
+            "Đồng ý cho rút hồ sơ",
+        ),
+        _t(
+            "decline_withdrawal",
+            {Status.WITHDRAWAL_REQUESTED},
+            RESUME,
+            {R.LEADER, R.HEAD_OF_UNIT},
+            "Không đồng ý cho rút hồ sơ",
         ),
     )
 }
 
 
+def roles_at(*, dossier: Dossier, user: User | None, action: str = "") -> set[str]:
+    """What ``user`` is for this dossier: APPLICANT and/or the staff roles held at its competent agency (one
+    query, none for a citizen account). Counter intake happens wherever the citizen comes (phi địa giới), so
+    for ``intake_at_counter`` the receiving agency's staff count too."""
+    if user is None or not user.is_authenticated:
+        return set()
+    roles = {APPLICANT} if dossier.applicant_id == user.pk else set()
+    if user.is_citizen_like:
+        return roles
+    agencies = {dossier.agency_id}
+    if action == "intake_at_counter" and dossier.intake_agency_id:
+        agencies.add(dossier.intake_agency_id)
+    roles.update(
+        AgencyMembership.objects.filter(user=user, is_active=True, agency_id__in=agencies).values_list(
+            "role", flat=True
+        )
+    )
+    return roles
+
+
 def allowed_actions(*, dossier: Dossier, user: User) -> list[Transition]:
     """Transitions the user may take on the dossier now (for showing buttons)."""
-    return [t for t in TRANSITIONS.values() if dossier.status in t.sources and _may_act(t, dossier, user)]
-
-
-def _may_act(transition_: Transition, dossier: Dossier, user: User) -> bool:
-    if not user or not user.is_authenticated:
-        return False
-    if transition_.who == APPLICANT:
-        return dossier.applicant_id == user.pk
-    agencies = {dossier.agency_id}
-    if transition_.action == "intake_at_counter" and dossier.intake_agency_id:
-        # Dossiers are received wherever the citizen comes (phi địa giới) and routed to the competent agency.
-        agencies.add(dossier.intake_agency_id)
-    return agencies_for_user(user=user, roles=[transition_.who]).filter(pk__in=agencies).exists()
+    roles = roles_at(dossier=dossier, user=user)
+    return [t for t in TRANSITIONS.values() if dossier.status in t.sources and t.who & roles]
 
 
 Effect = Callable[[Dossier], dict | None]
@@ -108,13 +173,15 @@ def transition(
     *,
     dossier_id: int,
     action: str,
-    actor: User,
+    actor: User | None,
     note: str = "",
     effect: Effect | None = None,
     expected_status: str | None = None,
 ) -> Dossier:
     """Apply ``action``: lock, check, change, record. ``effect`` mutates the locked dossier and may return
-    extra event data; it runs inside the same transaction, so it can schedule notifications with notify()."""
+    extra event data; it runs inside the same transaction, so it can schedule notifications with notify().
+
+    ``actor=None`` is a verified system callback and is allowed only where the transition names SYSTEM."""
     spec = TRANSITIONS.get(action)
     if spec is None:
         raise TransitionRefused("Thao tác không hợp lệ.", code="unknown")
@@ -128,21 +195,29 @@ def transition(
             f"Không thể “{spec.label}” khi hồ sơ đang ở trạng thái “{dossier.get_status_display()}”.",
             code="illegal",
         )
-    if not _may_act(spec, dossier, actor):
+    roles = {SYSTEM} if actor is None else roles_at(dossier=dossier, user=actor, action=action)
+    acting_as = sorted(spec.who & roles)
+    if not acting_as:
         raise TransitionRefused("Bạn không có quyền thực hiện thao tác này với hồ sơ.", code="forbidden")
     source = dossier.status
     data = (effect(dossier) if effect else None) or {}
-    if spec.target is not None:
+    if spec.target == RESUME:
+        dossier.status = dossier.resume_status if dossier.resume_status in OPEN else Status.ACCEPTED
+        dossier.resume_status = ""
+    elif spec.target is not None:
+        if spec.target in PAUSING:
+            dossier.resume_status = source
         dossier.status = spec.target
     dossier.save()
+    role = APPLICANT if APPLICANT in acting_as else acting_as[0]
     DossierEvent.objects.create(
         dossier=dossier,
         action=action,
         from_status=source,
         to_status=dossier.status,
         actor=actor,
-        actor_role=spec.who,
-        agency=dossier.agency if spec.who != APPLICANT else None,
+        actor_role=role,
+        agency=dossier.agency if role != APPLICANT else None,
         note=note,
         data=data,
         step_due_at=dossier.due_at,

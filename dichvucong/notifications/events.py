@@ -119,6 +119,16 @@ EVENTS: dict[str, Event] = {
 }
 
 
+def register(*events: Event) -> None:
+    """Other apps add their events from ``AppConfig.ready()``; their templates live in the app's own
+    ``templates/notifications/<event>/``. Registering the same code twice with another definition is a bug."""
+    for event in events:
+        existing = EVENTS.get(event.code)
+        if existing is not None and existing != event:
+            raise ValueError(f"Notification event {event.code!r} registered twice")
+        EVENTS[event.code] = event
+
+
 def event_get(code: str) -> Event:
     try:
         return EVENTS[code]

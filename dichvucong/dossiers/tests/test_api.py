@@ -96,7 +96,11 @@ def test_citizen_creates_attaches_from_upload_and_store_and_submits_once(client,
     detail = client.get(url, **auth).json()
     mine = client.get(f"{API}/dossiers", {"page_size": 5}, **auth).json()
     assert len(detail["files"]) == 2 and [e["action"] for e in detail["events"]] == ["submit"]
-    assert detail["next_actions"] == [] and mine["count"] == 1 and mine["results"][0]["code"] == code
+    assert (
+        [a["action"] for a in detail["next_actions"]] == ["request_withdrawal"]
+        and mine["count"] == 1
+        and mine["results"][0]["code"] == code
+    )
 
 
 def test_detach_removes_the_file_from_the_draft_but_keeps_the_document(client, ready_draft, setup):

@@ -23,6 +23,11 @@ DEMO_CITIZEN = {
 DEMO_STAFF = [
     ("tiepnhan.hacthanh", "Trần Thị Bình", "000.01.31.H56", StaffRole.RECEPTIONIST),
     ("quantri.hacthanh", "Lê Văn Cường", "000.01.31.H56", StaffRole.AGENCY_ADMIN),
+    ("chuyenvien.hacthanh", "Phạm Thị Dung", "000.01.31.H56", StaffRole.SPECIALIST),
+    ("truongphong.hacthanh", "Hoàng Văn Em", "000.01.31.H56", StaffRole.HEAD_OF_UNIT),
+    ("lanhdao.hacthanh", "Vũ Thị Giang", "000.01.31.H56", StaffRole.LEADER),
+    ("vanthu.hacthanh", "Đặng Văn Hùng", "000.01.31.H56", StaffRole.CLERK),
+    ("buudien.hacthanh", "Bùi Thị Lan", "000.01.31.H56", StaffRole.POSTAL),
 ]
 BACKUP_CODES_SHOWN = 3
 
@@ -51,7 +56,7 @@ class Command(BaseCommand):
                 agency = Agency.objects.filter(code=agency_code).first()
                 if agency is not None:
                     AgencyMembership.objects.get_or_create(user=user, agency=agency, role=role)
-                staff.append(user)
+                staff.append((user, role))
         self.stdout.write("Tài khoản dùng thử (mật khẩu, rồi lớp xác thực thứ hai):")
         self.stdout.write(f"  Quản trị hệ thống: {admin.username} / {password}  (trang /quan-tri/)")
         self.stdout.write(f"      mã dự phòng dùng một lần: {', '.join(self._backup_codes(admin))}")
@@ -59,8 +64,8 @@ class Command(BaseCommand):
         self.stdout.write(
             "      mã SMS (OTP) ở chế độ dùng thử: đăng nhập quản trị, xem /he-thong/thong-bao/"
         )
-        for user in staff:
-            self.stdout.write(f"  Cán bộ: {user.username} / {DEMO_PASSWORD}")
+        for user, role in staff:
+            self.stdout.write(f"  Cán bộ ({StaffRole(role).label}): {user.username} / {DEMO_PASSWORD}")
             self.stdout.write(f"      mã dự phòng dùng một lần: {', '.join(self._backup_codes(user))}")
 
     @staticmethod

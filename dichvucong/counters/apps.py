@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CountersConfig(AppConfig):
+    name = "dichvucong.counters"
+    verbose_name = "Quầy tiếp nhận, lịch hẹn và số thứ tự"
