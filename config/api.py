@@ -7,9 +7,9 @@ from dichvucong.accounts.api import TokenAuth
 from dichvucong.accounts.api import router as accounts_router
 from dichvucong.agencies.api import router as agencies_router
 from dichvucong.catalogue.api import router as catalogue_router
-from dichvucong.documents import api as documents_api
 from dichvucong.counters.api import router as counters_router
 from dichvucong.delivery.api import router as delivery_router
+from dichvucong.documents import api as documents_api
 from dichvucong.dossiers.api import router as dossiers_router
 from dichvucong.payments.api import router as payments_router
 from dichvucong.processing.api import router as processing_router
