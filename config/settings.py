@@ -85,6 +85,14 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Anonymous public API endpoints served with only these (see config/wsgi.py): no session, CSRF cookie,
+# authentication, messages or HTML policy work for a JSON answer that needs none of them.
+LEAN_PATHS = ["/api/v1/tracking"]
+LEAN_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
@@ -268,3 +276,5 @@ DVC_REGISTRATIONS_PER_IP_HOUR = int(os.environ.get("DVC_REGISTRATIONS_PER_IP_HOU
 DVC_RESETS_PER_IP_HOUR = int(os.environ.get("DVC_RESETS_PER_IP_HOUR", "10"))
 PASSWORD_RESET_TIMEOUT = 2 * 3600
 DVC_TRACKING_PER_IP_MINUTE = int(os.environ.get("DVC_TRACKING_PER_IP_MINUTE", "30"))
+# How long a public tracking answer is cached (it is also dropped when the dossier changes).
+DVC_TRACKING_CACHE_SECONDS = int(os.environ.get("DVC_TRACKING_CACHE_SECONDS", "30"))

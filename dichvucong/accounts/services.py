@@ -341,6 +341,9 @@ def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     return token, key
 
 
+TOKEN_USE_RECORDED_EVERY = datetime.timedelta(minutes=5)
+
+
 def api_token_user(*, key: str) -> User | None:
     token = (
         ApiToken.objects.select_related("user")
@@ -349,7 +352,11 @@ def api_token_user(*, key: str) -> User | None:
     )
     if token is None or not token.user.is_active:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_USE_RECORDED_EVERY:
+        # Recorded once every few minutes, not on every request (a write per API call costs more than
+        # the call itself); enough for "last used" on the token list.
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
 

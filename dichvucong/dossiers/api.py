@@ -20,7 +20,7 @@ from collections.abc import Callable
 import pydantic
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from ninja import Field as SchemaField
 from ninja import Query, Router, Schema, Status
@@ -35,6 +35,7 @@ from dichvucong.documents.models import StoredDocument
 from dichvucong.dossiers import forms, selectors, services
 from dichvucong.dossiers.models import Dossier, DossierFile
 from dichvucong.dossiers.models import Status as DossierStatus
+from dichvucong.dossiers.tracking import tracking_card
 from dichvucong.dossiers.views import FORMS
 from dichvucong.dossiers.workflow import TransitionRefused, allowed_actions
 
@@ -228,6 +229,25 @@ class DossierOut(DossierSummaryOut):
         return [name for name in FORMS if _form_available(obj, name)]
 
 
+class SubmissionOut(Schema):
+    """The answer of a one-request submission: enough to show the receipt, nothing re-read."""
+
+    id: uuid.UUID = SchemaField(alias="public_id")
+    code: str
+    status: StatusOut
+    tracking_secret: str = SchemaField(description="Mã tra cứu in trên giấy biên nhận")
+    submitted_at: datetime.datetime
+    detail_url: str = SchemaField(description="GET: chi tiết hồ sơ")
+
+    @staticmethod
+    def resolve_status(obj) -> dict:
+        return _status(obj)
+
+    @staticmethod
+    def resolve_detail_url(obj) -> str:
+        return f"/api/v1/dossiers/{obj.public_id}"
+
+
 class CreateIn(Schema):
     offering_id: int = SchemaField(description="Thủ tục tại cơ quan (AgencyProcedure)")
     case: str = SchemaField("", max_length=1000)
@@ -247,6 +267,9 @@ class DraftIn(Schema):
     result_delivery: str | None = SchemaField(None, description="counter | post | online")
     delivery_address: str | None = None
     home_pickup: bool | None = None
+    fields: dict[str, str] | None = SchemaField(
+        None, description="Câu trả lời tờ khai điện tử theo tên trường (ngày dạng dd/mm/yyyy)"
+    )
 
 
 class AttachIn(Schema):
@@ -276,7 +299,7 @@ class TrackIn(Schema):
 
 
 class TrackEventOut(Schema):
-    at: datetime.datetime = SchemaField(alias="created_at")
+    at: datetime.datetime
     label: str
 
 
@@ -285,21 +308,9 @@ class TrackOut(Schema):
     status: StatusOut
     due_at: datetime.datetime | None
     owner: str = SchemaField(description="Tên chủ hồ sơ đã che")
-    procedure: str = SchemaField(alias="procedure.name")
-    agency: str = SchemaField(alias="agency.name")
+    procedure: str
+    agency: str
     timeline: list[TrackEventOut]
-
-    @staticmethod
-    def resolve_status(obj) -> dict:
-        return _status(obj)
-
-    @staticmethod
-    def resolve_owner(obj) -> str:
-        return selectors.mask_name(obj.owner_name)
-
-    @staticmethod
-    def resolve_timeline(obj) -> list:
-        return list(obj.events.all())
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -451,6 +462,44 @@ OPTIONAL_ACCEPT = {
     }
 }
 
+MULTIPART_SUBMISSION = {
+    "parameters": [
+        {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": False,
+            "schema": {"type": "string", "maxLength": 64},
+            "description": "Gửi lại cùng khóa (mất mạng, bấm hai lần) trả về đúng hồ sơ đã nộp, mã 200",
+        }
+    ],
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["offering_id"],
+                    "properties": {
+                        "offering_id": {"type": "integer", "description": "Thủ tục tại cơ quan"},
+                        "case": {"type": "string", "description": "Trường hợp (nếu thủ tục có nhiều)"},
+                        **{
+                            name: {"type": "string"}
+                            for name in DRAFT_FORM_FIELDS
+                            if name not in {"home_pickup", "result_delivery"}
+                        },
+                        "result_delivery": {"type": "string", "enum": ["counter", "post", "online"]},
+                        "home_pickup": {"type": "boolean"},
+                    },
+                    "additionalProperties": {
+                        "description": "f_<tên trường>: câu trả lời tờ khai; file_<component_id>: tệp "
+                        "(có thể nhiều); doc_<component_id>: mã giấy tờ trong kho của bạn",
+                    },
+                }
+            }
+        },
+    },
+}
+
 PDF_RESPONSE = {"responses": {"200": {"description": "PDF", "content": {"application/pdf": {}}}}}
 
 
@@ -477,6 +526,85 @@ def dossier_create(request: HttpRequest, payload: CreateIn):
     except HANDLED as exc:
         return _error(exc)
     return Status(201, _mine(request, dossier.public_id))
+
+
+@router.post(
+    "/submissions",
+    response={200: SubmissionOut, 201: SubmissionOut, 401: Message, 422: Invalid},
+    summary="Nộp hồ sơ trong một yêu cầu: tờ khai, giấy tờ và nộp (201 mới, 200 khi gửi lại cùng khóa)",
+    openapi_extra=MULTIPART_SUBMISSION,
+)
+def submission_create(request: HttpRequest):
+    data = request.POST
+    try:
+        offering_id = int(data.get("offering_id", ""))
+    except ValueError:
+        return Status(422, {"detail": "Hãy chọn thủ tục (offering_id).", "field": "offering_id"})
+    offering = (
+        AgencyProcedure.objects.select_related("procedure__current_version", "agency")
+        .filter(pk=offering_id, is_active=True)
+        .first()
+    )
+    version = offering.procedure.current_version if offering else None
+    if version is None:
+        return Status(422, {"detail": "Không có thủ tục này tại cơ quan đã chọn.", "field": "offering_id"})
+    case = data.get("case", "")
+    components = {component.pk: component for component in version.components.all()}
+    cases = sorted({c.case for c in components.values() if c.case})
+    if cases and case not in cases:
+        return Status(422, {"detail": "Hãy chọn trường hợp của bạn.", "field": "case"})
+    sent = {key: value for key, value in data.dict().items() if key not in {"offering_id", "case"}}
+    form = forms.DraftForm({**services.profile_defaults(request.auth), **sent}, schema=version.form_schema)
+    errors = {} if form.is_valid() else {f: [str(m) for m in msgs] for f, msgs in form.errors.items()}
+    uploads, documents = [], []
+    for key in request.FILES:
+        component = components.get(_component_id(key, "file_"))
+        if component is None:
+            errors[key] = ["Không có thành phần hồ sơ này."]
+            continue
+        uploads += [(component, upload) for upload in request.FILES.getlist(key)]
+    for key, value in data.items():
+        if key.startswith("doc_"):
+            component = components.get(_component_id(key, "doc_"))
+            document = _own_document(request.auth, value)
+            if component is None or document is None:
+                errors[key] = ["Không tìm thấy giấy tờ này trong kho của bạn."]
+                continue
+            documents.append((component, document))
+    if errors:
+        return Status(422, {"detail": "Thông tin hồ sơ chưa hợp lệ.", "errors": errors})
+    cleaned = form.cleaned_data
+    try:
+        dossier, created = services.dossier_submit_complete(
+            applicant=request.auth,
+            offering=offering,
+            case=case,
+            fields={name: cleaned[name] for name in DRAFT_FORM_FIELDS if name != "request"},
+            form_data={"request": cleaned["request"], "fields": form.schema_values()},
+            uploads=uploads,
+            documents=documents,
+            client_ref=request.headers.get("Idempotency-Key", ""),
+        )
+    except services.SubmissionRefused as refused:
+        problems: dict[str, list[str]] = {}
+        for field, message in refused.problems:
+            problems.setdefault(field, []).append(message)
+        return Status(422, {"detail": "Hồ sơ chưa đủ để nộp.", "errors": problems})
+    except HANDLED as exc:
+        return _error(exc)
+    return Status(201 if created else 200, dossier)
+
+
+def _component_id(key: str, prefix: str) -> int | None:
+    rest = key.removeprefix(prefix)
+    return int(rest) if key.startswith(prefix) and rest.isdigit() else None
+
+
+def _own_document(user, public_id: str) -> StoredDocument | None:
+    try:
+        return StoredDocument.objects.filter(owner=user, public_id=uuid.UUID(public_id)).first()
+    except ValueError:
+        return None
 
 
 @router.get(
@@ -506,8 +634,10 @@ def dossier_update(request: HttpRequest, public_id: uuid.UUID, payload: DraftIn)
             raise services.DossierError("Hồ sơ đã nộp, không sửa được nữa.", code="submitted")
         current = {name: getattr(dossier, name) for name in DRAFT_FORM_FIELDS if name != "request"}
         current["request"] = dossier.form_data.get("request", "")
+        current.update({f"f_{name}": v for name, v in dossier.form_data.get("fields", {}).items()})
         sent = {name: value for name, value in payload.dict(exclude_unset=True).items() if value is not None}
-        form = forms.DraftForm({**current, **sent})
+        sent.update({f"f_{name}": value for name, value in (sent.pop("fields", None) or {}).items()})
+        form = forms.DraftForm({**current, **sent}, schema=dossier.version.form_schema)
         if not form.is_valid():
             errors = {field: [str(m) for m in messages] for field, messages in form.errors.items()}
             return Status(422, {"detail": "Thông tin hồ sơ chưa hợp lệ.", "errors": errors})
@@ -515,7 +645,7 @@ def dossier_update(request: HttpRequest, public_id: uuid.UUID, payload: DraftIn)
         services.dossier_update_draft(
             dossier=dossier,
             applicant=request.auth,
-            form_data={**dossier.form_data, "request": data["request"]},
+            form_data={**dossier.form_data, "request": data["request"], "fields": form.schema_values()},
             **{name: data[name] for name in DRAFT_FORM_FIELDS if name != "request"},
         )
         return Status(200, _mine(request, public_id))
@@ -734,7 +864,8 @@ def reception_refuse(request: HttpRequest, public_id: uuid.UUID, payload: Refuse
 def tracking(request: HttpRequest, payload: TrackIn):
     if not hit(f"track:{client_ip(request)}", limit=settings.DVC_TRACKING_PER_IP_MINUTE, window_seconds=60):
         return Status(429, {"detail": TRACK_LIMITED})
-    dossier = selectors.dossier_track(code=payload.code, proof=payload.proof)
-    if dossier is None:
+    card = tracking_card(code=payload.code, proof=payload.proof)
+    if card is None:
         return Status(404, {"detail": TRACK_NOT_FOUND})
-    return Status(200, dossier)
+    # The card is already the documented TrackOut shape: answer it without a second validation pass.
+    return JsonResponse(card.as_dict(), json_dumps_params={"ensure_ascii": False})

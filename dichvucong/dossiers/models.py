@@ -135,11 +135,20 @@ class Dossier(models.Model):
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The client's Idempotency-Key of a one-request submission: a retry returns the same dossier.
+    client_ref = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "client_ref"],
+                condition=~models.Q(client_ref=""),
+                name="dossier_unique_client_ref",
+            )
+        ]
         indexes = [
             models.Index(fields=["agency", "status", "submitted_at"], name="dossier_queue"),
             models.Index(fields=["applicant", "-created_at"], name="dossier_mine"),
@@ -207,10 +216,18 @@ class DossierEvent(models.Model):
 
     @property
     def label(self) -> str:
-        from dichvucong.dossiers.workflow import TRANSITIONS
+        return event_label(self.action, self.data)
 
-        spec = TRANSITIONS.get(self.action)
-        return spec.label if spec else self.action
+
+def event_label(action: str, data: dict | None) -> str:
+    """The Vietnamese label of an event: the transition's, or ``data["label"]`` for events that are not
+    status transitions (postal steps, reminders), or the action name as a last resort."""
+    from dichvucong.dossiers.workflow import TRANSITIONS
+
+    spec = TRANSITIONS.get(action)
+    if spec is not None:
+        return spec.label
+    return str((data or {}).get("label") or action)
 
 
 class SupplementRequest(models.Model):

@@ -49,29 +49,6 @@ def reception_queue(*, user: User) -> QuerySet[Dossier]:
     )
 
 
-def dossier_track(*, code: str, proof: str) -> Dossier | None:
-    """Public lookup: the code plus the owner's or applicant's ID number, or the secret on the receipt."""
-    code, proof = (code or "").strip().upper(), (proof or "").strip().replace(" ", "").upper()
-    if not code or not proof:
-        return None
-    dossier = (
-        Dossier.objects.select_related("procedure", "agency")
-        .prefetch_related("events")
-        .filter(code=code)
-        .exclude(status=Status.DRAFT)
-        .first()
-    )
-    if dossier is None:
-        return None
-    proofs = {
-        dossier.tracking_secret.upper(),
-        dossier.owner_id_number.upper(),
-        dossier.applicant_id_number.upper(),
-    }
-    proofs.discard("")
-    return dossier if proof in proofs else None
-
-
 def mask_name(name: str) -> str:
     """ "Nguyễn Văn An" -> "N*** V*** An": enough to recognise, not enough to learn."""
     words = name.split()

@@ -6,11 +6,12 @@ Status changes go through ``dossiers.workflow.transition``; this module supplies
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,7 +35,13 @@ from dichvucong.notifications.services import notify
 from dichvucong.worktime import schedule
 
 # Types each component accepts unless the catalogue says otherwise (scans and office documents).
-DEFAULT_COMPONENT_TYPES = {"pdf", "jpeg", "png", "doc", "docx", "xlsx"}
+DEFAULT_COMPONENT_TYPES = frozenset({"pdf", "jpeg", "png", "doc", "docx", "xlsx"})
+
+
+def component_file_types(component: Component) -> frozenset[str]:
+    """The kinds of file this component accepts (the catalogue's list, or scans and office documents)."""
+    chosen = frozenset(component.file_types or ()) & DEFAULT_COMPONENT_TYPES
+    return chosen or DEFAULT_COMPONENT_TYPES
 
 
 class DossierError(Exception):
@@ -43,6 +50,14 @@ class DossierError(Exception):
         self.message = message
         self.field = field
         self.code = code
+
+
+class SubmissionRefused(DossierError):
+    """Everything wrong with a one-request submission, at once: [(field, Vietnamese message)]."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        super().__init__(problems[0][1], field=problems[0][0], code="incomplete")
+        self.problems = problems
 
 
 # --- drafts ------------------------------------------------------------------------------------
@@ -55,9 +70,6 @@ def dossier_create_draft(*, applicant: User, offering: AgencyProcedure, case: st
     version = procedure.current_version
     if version is None or not offering.is_active:
         raise DossierError("Thủ tục này chưa nhận hồ sơ trực tuyến tại cơ quan đã chọn.")
-    address = ", ".join(
-        part for part in (applicant.address, applicant.commune.name if applicant.commune_id else "") if part
-    )
     return Dossier.objects.create(
         procedure=procedure,
         version=version,
@@ -66,15 +78,26 @@ def dossier_create_draft(*, applicant: User, offering: AgencyProcedure, case: st
         case=case[:1000],
         channel=Channel.ONLINE,
         applicant=applicant,
-        applicant_name=applicant.full_name,
         applicant_id_number=applicant.id_number,
-        applicant_phone=applicant.phone,
-        applicant_email=applicant.email,
-        applicant_address=address,
-        owner_name=applicant.full_name,
-        owner_id_number=applicant.id_number,
-        owner_address=address,
+        **profile_defaults(applicant),
     )
+
+
+def profile_defaults(applicant: User) -> dict[str, str]:
+    """The dossier fields the profile already answers ("provide information once")."""
+    address = ", ".join(
+        part for part in (applicant.address, applicant.commune.name if applicant.commune_id else "") if part
+    )
+    return {
+        "applicant_name": applicant.full_name,
+        "applicant_phone": applicant.phone,
+        "applicant_email": applicant.email,
+        "applicant_address": address,
+        "owner_name": applicant.full_name,
+        "owner_id_number": applicant.id_number,
+        "owner_address": address,
+        "result_delivery": ResultDelivery.COUNTER,
+    }
 
 
 DRAFT_FIELDS = (
@@ -149,7 +172,7 @@ def dossier_attach(
                 owner=applicant,
                 upload=upload,
                 title=component.name[:200],
-                allowed_types=DEFAULT_COMPONENT_TYPES,
+                allowed_types=component_file_types(component),
                 source="dossier",
             )
         except DocumentRefused as refused:
@@ -167,8 +190,9 @@ def dossier_detach(*, dossier: Dossier, applicant: User, file_id: int) -> None:
     dossier.files.filter(pk=file_id).delete()  # the document stays in the person's store
 
 
-def missing_requirements(dossier: Dossier) -> list[tuple[str, str]]:
-    """(field, Vietnamese message) for everything that must be filled before submitting."""
+def missing_requirements(dossier: Dossier, *, attached: set[int] | None = None) -> list[tuple[str, str]]:
+    """(field, Vietnamese message) for everything that must be filled before submitting. ``attached``: the
+    component ids that have a file, when the caller already knows them (no query)."""
     problems = []
     if not dossier.applicant_name.strip():
         problems.append(("applicant_name", "Hãy nhập họ và tên người nộp hồ sơ."))
@@ -183,7 +207,8 @@ def missing_requirements(dossier: Dossier) -> list[tuple[str, str]]:
         if spec.get("required") and not answers.get(spec["name"]):
             label = spec.get("label") or spec["name"]
             problems.append((f"f_{spec['name']}", f"Hãy điền mục “{label}” trong tờ khai."))
-    attached = set(dossier.files.values_list("component_id", flat=True))
+    if attached is None:
+        attached = set(dossier.files.values_list("component_id", flat=True))
     for component in components_for(dossier):
         if component.required and component.pk not in attached:
             problems.append((f"file_{component.pk}", f"Còn thiếu giấy tờ: {component.name}"))
@@ -228,7 +253,21 @@ def dossier_submit(*, dossier_id: int, applicant: User) -> Dossier:
     problems = missing_requirements(dossier)
     if problems:
         raise DossierError(problems[0][1], field=problems[0][0], code="incomplete")
+    try:
+        return transition(
+            dossier_id=dossier.pk,
+            action="submit",
+            actor=applicant,
+            effect=_submit_effect(applicant),
+            expected_status=Status.DRAFT,
+        )
+    except TransitionRefused as refused:
+        if refused.code == "stale":  # the other click won: same dossier
+            return Dossier.objects.get(pk=dossier.pk)
+        raise
 
+
+def _submit_effect(applicant: User) -> Callable[[Dossier], dict]:
     def effect(locked: Dossier) -> dict:
         now = timezone.now()
         locked.code = codes.new_code(agency=locked.agency, day=timezone.localdate(now))
@@ -236,18 +275,92 @@ def dossier_submit(*, dossier_id: int, applicant: User) -> Dossier:
         _notify_applicant(locked, "dossier.submitted")
         return {"code": locked.code}
 
+    return effect
+
+
+def dossier_submit_complete(
+    *,
+    applicant: User,
+    offering: AgencyProcedure,
+    case: str = "",
+    fields: dict,
+    form_data: dict,
+    uploads: list[tuple[Component, UploadedFile]] = (),
+    documents: list[tuple[Component, StoredDocument]] = (),
+    client_ref: str = "",
+) -> tuple[Dossier, bool]:
+    """A whole dossier in one call (the API's one-request submission): checked first, then kept and
+    submitted in one transaction. Returns (dossier, created); the same ``client_ref`` again (a retry, a
+    double click) returns the dossier already made. Every problem is reported at once in
+    ``SubmissionRefused.problems``; files that passed are kept in the person's document store."""
+    client_ref = client_ref.strip()[:64]
+    if client_ref:
+        existing = Dossier.objects.filter(applicant=applicant, client_ref=client_ref).first()
+        if existing is not None:
+            return existing, False
+    version = offering.procedure.current_version
+    if version is None or not offering.is_active:
+        raise DossierError("Thủ tục này chưa nhận hồ sơ trực tuyến tại cơ quan đã chọn.", field="offering_id")
+    unknown = set(fields) - set(DRAFT_FIELDS) | ({"case"} & set(fields))
+    if unknown:
+        raise ValueError(f"not draft fields: {sorted(unknown)}")
+    dossier = Dossier(
+        procedure=offering.procedure,
+        version=version,
+        offering=offering,
+        agency=offering.agency,
+        case=case[:1000],
+        channel=Channel.ONLINE,
+        applicant=applicant,
+        applicant_id_number=applicant.id_number,
+        form_data=form_data,
+        client_ref=client_ref,
+        **fields,
+    )
+    components = {component.pk: component for component in components_for(dossier)}
+    problems = []
+    for component, _item in [*uploads, *documents]:
+        if component.pk not in components:
+            problems.append((f"file_{component.pk}", "Thành phần hồ sơ không thuộc thủ tục này."))
+    for component, document in documents:
+        if document.owner_id != applicant.pk:
+            problems.append((f"file_{component.pk}", "Không tìm thấy giấy tờ này trong kho của bạn."))
+    attached = {component.pk for component, _item in [*uploads, *documents]}
+    problems += missing_requirements(dossier, attached=attached)
+    if problems:
+        raise SubmissionRefused(problems)
+    stored: list[tuple[Component, StoredDocument, bool]] = [(c, d, True) for c, d in documents]
+    for component, upload in uploads:
+        try:
+            document, _created = document_store(
+                owner=applicant,
+                upload=upload,
+                title=component.name[:200],
+                allowed_types=component_file_types(component),
+                source="dossier",
+            )
+        except DocumentRefused as refused:
+            problems.append((f"file_{component.pk}", f"{component.name}: {refused.message}"))
+            continue
+        stored.append((component, document, False))
+    if problems:
+        raise SubmissionRefused(problems)
     try:
-        return transition(
-            dossier_id=dossier.pk,
-            action="submit",
-            actor=applicant,
-            effect=effect,
-            expected_status=Status.DRAFT,
-        )
-    except TransitionRefused as refused:
-        if refused.code == "stale":  # the other click won: same dossier
-            return Dossier.objects.get(pk=dossier.pk)
-        raise
+        with transaction.atomic():
+            dossier.save()
+            DossierFile.objects.bulk_create(
+                DossierFile(dossier=dossier, component=component, document=document, reused=reused)
+                for component, document, reused in stored
+            )
+            submitted = transition(
+                dossier_id=dossier.pk, action="submit", actor=applicant, effect=_submit_effect(applicant)
+            )
+    except IntegrityError:
+        if not client_ref:
+            raise
+        # The same submission arrived twice at once: the other request made it.
+        return Dossier.objects.get(applicant=applicant, client_ref=client_ref), False
+    return submitted, True
 
 
 def processing_time(dossier: Dossier) -> schedule.Duration:

@@ -17,7 +17,7 @@ from dichvucong.accounts.selectors import agencies_for_user
 from dichvucong.catalogue.models import AgencyProcedure
 from dichvucong.core.ratelimit import client_ip, hit
 from dichvucong.documents.models import StoredDocument
-from dichvucong.dossiers import forms, paperwork, selectors, services
+from dichvucong.dossiers import forms, paperwork, selectors, services, tracking
 from dichvucong.dossiers.models import Status
 from dichvucong.dossiers.workflow import TransitionRefused, allowed_actions
 
@@ -393,21 +393,14 @@ def ledger(request: HttpRequest) -> HttpResponse:
 def track(request: HttpRequest) -> HttpResponse:
     """Code + the owner's ID number (or the receipt's secret); the same answer for any wrong pair."""
     form = forms.TrackForm(request.POST or None, initial={"code": request.GET.get("ma", "")[:40]})
-    dossier = None
+    card = None
     if request.method == "POST":
         if not hit(
             f"track:{client_ip(request)}", limit=settings.DVC_TRACKING_PER_IP_MINUTE, window_seconds=60
         ):
             return render(request, "accounts/rate_limited.html", status=429)
         if form.is_valid():
-            dossier = selectors.dossier_track(
-                code=form.cleaned_data["code"], proof=form.cleaned_data["proof"]
-            )
-            if dossier is None:
+            card = tracking.tracking_card(code=form.cleaned_data["code"], proof=form.cleaned_data["proof"])
+            if card is None:
                 form.add_error(None, "Không tìm thấy hồ sơ với mã và số giấy tờ đã nhập. Hãy kiểm tra lại.")
-    context = {
-        "form": form,
-        "dossier": dossier,
-        "masked_owner": selectors.mask_name(dossier.owner_name) if dossier else "",
-    }
-    return render(request, "dossiers/track.html", context)
+    return render(request, "dossiers/track.html", {"form": form, "card": card})

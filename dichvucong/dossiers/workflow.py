@@ -20,6 +20,7 @@ from django.db import transaction
 
 from dichvucong.accounts.models import AgencyMembership, StaffRole, User
 from dichvucong.dossiers.models import Dossier, DossierEvent, Status
+from dichvucong.dossiers.tracking import tracking_forget
 
 
 class TransitionRefused(Exception):
@@ -209,6 +210,8 @@ def transition(
             dossier.resume_status = source
         dossier.status = spec.target
     dossier.save()
+    code = dossier.code
+    transaction.on_commit(lambda: tracking_forget(code))
     role = APPLICANT if APPLICANT in acting_as else acting_as[0]
     DossierEvent.objects.create(
         dossier=dossier,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from dichvucong.notifications import conf, registry
@@ -165,8 +165,16 @@ def _rate_limit_exceeded(*, channel: str, recipient: str, event_code: str) -> st
         counted = counted.filter(event__startswith=otp_prefix)
     else:
         counted = counted.exclude(event__startswith=otp_prefix)
-    for window, limit in sorted(limits):
-        if counted.filter(created_at__gt=now - datetime.timedelta(seconds=window)).count() >= limit:
+    windows = sorted(limits)
+    longest = max(window for window, _limit in windows)
+    counts = counted.filter(created_at__gt=now - datetime.timedelta(seconds=longest)).aggregate(
+        **{
+            f"w{index}": Count("pk", filter=Q(created_at__gt=now - datetime.timedelta(seconds=window)))
+            for index, (window, _limit) in enumerate(windows)
+        }
+    )  # every window in one query
+    for index, (window, limit) in enumerate(windows):
+        if counts[f"w{index}"] >= limit:
             return f"Vượt giới hạn {limit} tin trong {_duration_vi(window)} cho người nhận này"
     return ""
 

@@ -11,7 +11,7 @@ from dichvucong.accounts.services import api_token_create
 from dichvucong.documents.models import StoredDocument
 from dichvucong.documents.services import document_store
 from dichvucong.dossiers import services
-from dichvucong.dossiers.api import router
+from dichvucong.dossiers.api import TrackOut, router
 from dichvucong.dossiers.models import Dossier, DossierEvent, DossierFile, Status, SupplementRequest
 from dichvucong.dossiers.tests.conftest import PDF, pdf
 
@@ -370,6 +370,32 @@ def test_tracking_answers_the_right_pair_and_one_message_for_any_wrong_one(clien
     assert body["timeline"][0]["label"] == "Nộp hồ sơ" and body["code"] == dossier.code
     assert wrong_id.status_code == wrong_code.status_code == no_code.status_code == 404
     assert wrong_id.json() == wrong_code.json() == no_code.json()
+    assert TrackOut.model_validate(body).code == dossier.code  # the documented shape
+
+
+def test_tracking_answers_from_the_cache_and_sees_every_change(
+    client, ready_draft, setup, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    dossier = submitted(ready_draft, setup)
+    url = f"{API}/tracking"
+    ask = {"code": dossier.code, "proof": dossier.tracking_secret}
+    client.post(url, ask, content_type=JSON)
+
+    with django_assert_num_queries(0):  # the same dossier again, and a wrong proof for it
+        again = client.post(url, ask, content_type=JSON)
+        wrong = client.post(url, {**ask, "proof": "001099012345"}, content_type=JSON)
+    with django_assert_num_queries(2):  # an unknown code once (dossier row + nothing else) ...
+        client.post(url, {"code": "000.00.31.H56-000000-0001", "proof": "X"}, content_type=JSON)
+        client.post(url, {"code": "000.00.31.H56-000000-0002", "proof": "X"}, content_type=JSON)
+    with django_assert_num_queries(0):  # ... then not again
+        client.post(url, {"code": "000.00.31.H56-000000-0001", "proof": "Y"}, content_type=JSON)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dossier_accept(dossier_id=dossier.pk, officer=setup["receptionist"])
+    after = client.post(url, ask, content_type=JSON).json()
+
+    assert again.json()["status"]["value"] == "submitted" and wrong.status_code == 404
+    assert after["status"]["value"] == "accepted" and after["due_at"] is not None
+    assert [event["label"] for event in after["timeline"]] == ["Nộp hồ sơ", "Tiếp nhận"]
 
 
 def test_tracking_is_rate_limited_per_ip(client, ready_draft, setup, settings):
