@@ -50,7 +50,7 @@ from loadgen import (  # noqa: E402 - the sibling module, importable once bench/
     validate_target,
 )
 
-SCENARIOS = ("tracking", "tracking-html", "submit")
+SCENARIOS = ("tracking", "tracking-html", "submit", "submit-one")
 SUBMIT_STEPS = ("create", "attach", "submit")
 BOUNDARY = "dvcbench7d9f2a41c0e3"
 
@@ -219,6 +219,35 @@ def _loop_submit(conn: Connection, plan: dict, offset: int, cap: int, stop_at: f
         done += step_count
 
 
+def _loop_submit_one(conn: Connection, plan: dict, offset: int, cap: int, stop_at: float, rec) -> None:
+    """One-request submissions: POST /api/v1/submissions with the form and both files, an Idempotency-Key."""
+    clock, index, done = time.perf_counter, offset, 0
+    host, tokens, offerings = plan["host"], plan["tokens"], plan["offerings"]
+    while done < cap and clock() < stop_at:
+        token = tokens[index % len(tokens)]
+        choice = offerings[(index * 7) % len(offerings)]
+        index += 1
+        nonce = secrets.token_hex(8)
+        files = {
+            f"file_{component}": (f"giay-to-{number}.pdf", "application/pdf", tiny_pdf(f"{nonce}-{number}"))
+            for number, component in enumerate(choice["components"], start=1)
+        }
+        data = multipart({"offering_id": str(choice["offering_id"]), "case": choice["case"]}, files)
+        headers = {
+            "Authorization": f"Bearer {token}",
+            "Idempotency-Key": nonce,
+            "Content-Type": f"multipart/form-data; boundary={BOUNDARY}",
+        }
+        start = clock()
+        try:
+            status, body = conn.request_body(http_request("POST", "/api/v1/submissions", host, headers, data))
+        except (OSError, ValueError, IndexError):
+            status, body = 0, b""
+            conn.close()
+        rec.add("submit-one", start, clock() - start, status, status == 201, len(body))
+        done += 1
+
+
 def _worker(kind, host, port, plan, offsets, caps, warm_until_wall, stop_at_wall, queue) -> None:
     now_wall, now_perf = time.time(), time.perf_counter()
     warm_until = now_perf + (warm_until_wall - now_wall)
@@ -230,6 +259,8 @@ def _worker(kind, host, port, plan, offsets, caps, warm_until_wall, stop_at_wall
         try:
             if kind == "submit":
                 _loop_submit(conn, plan, offset, cap, stop_at, rec)
+            elif kind == "submit-one":
+                _loop_submit_one(conn, plan, offset, cap, stop_at, rec)
             else:
                 _loop_fixed(conn, plan["requests"], offset, cap, stop_at, rec, kind)
         finally:
@@ -362,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
     host_header = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     rows: list[Summary] = []
     for name in names:
-        if name == "submit":
+        if name in ("submit", "submit-one"):
             tokens = [t for t in (args.var / "dossiers_tokens.txt").read_text().split() if t]
             offerings = json.loads((args.var / "dossiers_offerings.json").read_text(encoding="utf-8"))
             plan = {"host": host_header, "tokens": tokens, "offerings": offerings}

@@ -74,6 +74,13 @@ def main(argv: list[str] | None = None) -> int:
             return client.post(path, {"component_id": component, "file": upload()}, **auth)
         return client.post(f"/api/v1/dossiers/{state['id']}/submit", **auth)
 
+    def submission_one():
+        """The whole submission in one request (POST /api/v1/submissions)."""
+        body = {"offering_id": choice["offering_id"], "case": choice["case"]}
+        for component in choice["components"]:
+            body[f"file_{component}"] = upload()
+        return client.post("/api/v1/submissions", body, HTTP_IDEMPOTENCY_KEY=secrets.token_hex(8), **auth)
+
     def tracking_api(index: int):
         code, proof = pairs[index % len(pairs)]
         body = {"code": code, "proof": proof}
@@ -124,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     state: dict = {}
     for step in ("create", "attach-1", "attach-2", "submit"):
         submission(step, state)
+    submission_one()
 
     _response, tracking_queries = measure("POST /api/v1/tracking", lambda: tracking_api(1), "tracking")
     measure(
@@ -146,6 +154,17 @@ def main(argv: list[str] | None = None) -> int:
         response, _queries = measure(label, lambda step=step: submission(step, state), f"submit_{step}")
         if response.status_code not in (200, 201):
             print(f"    ! {response.status_code} {response.content[:300]!r}")
+
+    response, _queries = measure("POST /api/v1/submissions (one)", submission_one, "submit_one")
+    if response.status_code != 201:
+        print(f"    ! {response.status_code} {response.content[:300]!r}")
+    walls = []
+    for _ in range(20):
+        started = time.perf_counter()
+        submission_one()
+        walls.append((time.perf_counter() - started) * 1000)
+    walls.sort()
+    print(f"  20 more one-request submissions: median {walls[10]:.1f} ms, slowest {walls[-1]:.1f} ms in-process")
 
     if args.explain:
         print("\nEXPLAIN (ANALYZE, BUFFERS) of the tracking API queries:")

@@ -19,7 +19,7 @@ PGPORT=${PGPORT:-5432}
 PGUSER=${PGUSER:-postgres}
 DB_NAME=${DB_NAME:-dvc_bench_dossiers}
 BIND=127.0.0.1:${BENCH_PORT:-8766}
-SCENARIOS=${SCENARIOS:-tracking,tracking-html,submit}
+SCENARIOS=${SCENARIOS:-tracking,tracking-html,submit-one,submit}
 DURATION=${DURATION:-20}
 WARMUP=${WARMUP:-3}
 CONCURRENCY=${CONCURRENCY:-16}
@@ -83,6 +83,8 @@ for s in "${WANTED[@]}"; do
     tracking) has_route /api/v1/tracking && RUN+=(tracking) || echo "!! no /api/v1/tracking: skipping tracking (tracking-html still runs)";;
     submit) if has_route /api/v1/dossiers/{public_id}/submit; then RUN+=(submit)
             else echo "!! no dossiers API: the submission cannot be measured over HTTP"; fi;;
+    submit-one) if has_route /api/v1/submissions; then RUN+=(submit-one)
+            else echo "!! no /api/v1/submissions: skipping submit-one"; fi;;
     *) RUN+=("$s");;
   esac
 done

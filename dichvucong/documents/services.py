@@ -133,6 +133,13 @@ def document_store(
     return document, True
 
 
+def document_files_remove(*, documents: list[StoredDocument]) -> None:
+    """Remove the files of documents whose rows were rolled back (the caller's transaction failed)."""
+    for document in documents:
+        if document.file.name:
+            _remove_file(document.file.storage, document.file.name)
+
+
 def _check_owner(*, owner: User, document: StoredDocument) -> None:
     if document.owner_id != owner.pk:
         raise PermissionDenied("not the owner of this document")

@@ -542,6 +542,7 @@ def submission_create(request: HttpRequest):
         return Status(422, {"detail": "Hãy chọn thủ tục (offering_id).", "field": "offering_id"})
     offering = (
         AgencyProcedure.objects.select_related("procedure__current_version", "agency")
+        .prefetch_related("procedure__current_version__components")
         .filter(pk=offering_id, is_active=True)
         .first()
     )

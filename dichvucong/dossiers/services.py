@@ -19,7 +19,7 @@ from dichvucong.accounts.models import User
 from dichvucong.catalogue.models import AgencyProcedure, Component
 from dichvucong.catalogue.models import Channel as CatalogueChannel
 from dichvucong.documents.models import StoredDocument
-from dichvucong.documents.services import DocumentRefused, document_store
+from dichvucong.documents.services import DocumentRefused, document_files_remove, document_store
 from dichvucong.dossiers import codes
 from dichvucong.dossiers.models import (
     Channel,
@@ -292,7 +292,7 @@ def dossier_submit_complete(
     """A whole dossier in one call (the API's one-request submission): checked first, then kept and
     submitted in one transaction. Returns (dossier, created); the same ``client_ref`` again (a retry, a
     double click) returns the dossier already made. Every problem is reported at once in
-    ``SubmissionRefused.problems``; files that passed are kept in the person's document store."""
+    ``SubmissionRefused.problems``, and a refused submission leaves nothing behind (no rows, no files)."""
     client_ref = client_ref.strip()[:64]
     if client_ref:
         existing = Dossier.objects.filter(applicant=applicant, client_ref=client_ref).first()
@@ -330,23 +330,28 @@ def dossier_submit_complete(
     if problems:
         raise SubmissionRefused(problems)
     stored: list[tuple[Component, StoredDocument, bool]] = [(c, d, True) for c, d in documents]
-    for component, upload in uploads:
-        try:
-            document, _created = document_store(
-                owner=applicant,
-                upload=upload,
-                title=component.name[:200],
-                allowed_types=component_file_types(component),
-                source="dossier",
-            )
-        except DocumentRefused as refused:
-            problems.append((f"file_{component.pk}", f"{component.name}: {refused.message}"))
-            continue
-        stored.append((component, document, False))
-    if problems:
-        raise SubmissionRefused(problems)
+    written: list[StoredDocument] = []
     try:
+        # One transaction (one commit) for the files' rows, the dossier and its submission; the files
+        # written for this call are removed again if it does not commit, so nothing is left behind.
         with transaction.atomic():
+            for component, upload in uploads:
+                try:
+                    document, created = document_store(
+                        owner=applicant,
+                        upload=upload,
+                        title=component.name[:200],
+                        allowed_types=component_file_types(component),
+                        source="dossier",
+                    )
+                except DocumentRefused as refused:
+                    problems.append((f"file_{component.pk}", f"{component.name}: {refused.message}"))
+                    continue
+                if created:
+                    written.append(document)
+                stored.append((component, document, False))
+            if problems:
+                raise SubmissionRefused(problems)
             dossier.save()
             DossierFile.objects.bulk_create(
                 DossierFile(dossier=dossier, component=component, document=document, reused=reused)
@@ -356,10 +361,14 @@ def dossier_submit_complete(
                 dossier_id=dossier.pk, action="submit", actor=applicant, effect=_submit_effect(applicant)
             )
     except IntegrityError:
+        document_files_remove(documents=written)
         if not client_ref:
             raise
         # The same submission arrived twice at once: the other request made it.
         return Dossier.objects.get(applicant=applicant, client_ref=client_ref), False
+    except BaseException:
+        document_files_remove(documents=written)
+        raise
     return submitted, True
 
 

@@ -186,7 +186,12 @@ def transition(
     spec = TRANSITIONS.get(action)
     if spec is None:
         raise TransitionRefused("Thao tác không hợp lệ.", code="unknown")
-    dossier = Dossier.objects.select_for_update().select_related("agency").get(pk=dossier_id)
+    # Lock only the dossier row (of="self"); the joined rows are read for the effect and the notifications.
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("agency", "procedure", "applicant")
+        .get(pk=dossier_id)
+    )
     if expected_status is not None and dossier.status != expected_status:
         raise TransitionRefused(
             "Hồ sơ vừa được người khác xử lý. Hãy tải lại trang để xem trạng thái mới.", code="stale"

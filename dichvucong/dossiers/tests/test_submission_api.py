@@ -1,6 +1,8 @@
 """The one-request submission (POST /api/v1/submissions), e-form answers over the API, and the kinds of file
 each component accepts."""
 
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -92,7 +94,7 @@ def test_missing_component_lists_it_by_name(client, setup):
     assert Dossier.objects.count() == 0
 
 
-def test_an_exe_renamed_pdf_is_refused_and_no_dossier_is_made(client, setup):
+def test_an_exe_renamed_pdf_is_refused_and_no_dossier_is_made(client, setup, settings):
     form, birth, _proxy = components(setup)
     fake = SimpleUploadedFile("chung-sinh.pdf", b"MZ\x90\x00" + b"\x00" * 200, content_type="application/pdf")
 
@@ -105,6 +107,9 @@ def test_an_exe_renamed_pdf_is_refused_and_no_dossier_is_made(client, setup):
     assert response.status_code == 422
     assert list(response.json()["errors"]) == [f"file_{birth.pk}"]
     assert Dossier.objects.count() == 0 and DossierFile.objects.count() == 0
+    # The good file was written, then removed with its row when the submission was refused: no orphans.
+    assert StoredDocument.objects.count() == 0
+    assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []
 
 
 def test_unknown_component_and_someone_elses_document_are_refused(client, setup):
