@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
 
 from dichvucong.accounts.models import StaffRole, User
@@ -40,12 +40,13 @@ def dossier_list_for_applicant(*, user: User) -> QuerySet[Dossier]:
 
 
 def reception_queue(*, user: User) -> QuerySet[Dossier]:
-    """New dossiers and answered supplement requests at the receptionist's agencies, oldest first."""
+    """New dossiers and answered supplement requests at the receptionist's agencies, the most urgent first:
+    those with a running appointment date (a supplement came back) by that date, then by submission."""
     agencies = agencies_for_user(user=user, roles=[StaffRole.RECEPTIONIST])
     return (
         _base()
         .filter(agency__in=agencies, status__in=[Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED])
-        .order_by("submitted_at")
+        .order_by(F("due_at").asc(nulls_last=True), "submitted_at", "id")
     )
 
 

@@ -20,6 +20,7 @@ from dichvucong.documents.models import StoredDocument
 from dichvucong.dossiers import forms, paperwork, selectors, services, tracking
 from dichvucong.dossiers.models import Status
 from dichvucong.dossiers.workflow import TransitionRefused, allowed_actions
+from dichvucong.worktime import schedule
 
 # --- online submission -------------------------------------------------------------------------
 
@@ -254,7 +255,12 @@ reception_required = staff_required(lambda user: agencies_for_user(user=user, ro
 
 @reception_required
 def queue(request: HttpRequest) -> HttpResponse:
-    dossiers = selectors.reception_queue(user=request.user)[:200]
+    dossiers = list(selectors.reception_queue(user=request.user)[:200])
+    now = timezone.now()
+    for dossier in dossiers:
+        # Received the same working day, or the next working morning at the latest (one working day).
+        dossier.intake_due = schedule.add_working_hours(dossier.submitted_at, 8, agency=dossier.agency)
+        dossier.intake_late = dossier.intake_due < now
     return render(request, "dossiers/queue.html", {"dossiers": dossiers})
 
 

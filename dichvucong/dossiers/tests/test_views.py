@@ -268,3 +268,39 @@ def test_the_e_form_comes_from_the_procedure_schema(client, ready_draft, setup):
         "child_birth_date": "03/11/2026",
         "child_gender": "Nữ",
     }
+
+
+def test_reception_queue_puts_returned_supplements_by_due_date_first_and_flags_late_intake(
+    client, setup, django_assert_max_num_queries
+):
+    import datetime
+
+    from django.utils import timezone
+
+    dossiers = []
+    for index in range(3):
+        draft = services.dossier_create_draft(applicant=setup["citizen"], offering=setup["offering"])
+        for component in services.components_for(draft)[:2]:
+            services.dossier_attach(
+                dossier=draft,
+                applicant=setup["citizen"],
+                component=component,
+                upload=pdf(content=PDF + f"{index}-{component.pk}".encode()),
+            )
+        dossiers.append(services.dossier_submit(dossier_id=draft.pk, applicant=setup["citizen"]))
+    oldest, middle, answered = dossiers
+    Dossier.objects.filter(pk=oldest.pk).update(submitted_at=timezone.now() - datetime.timedelta(days=10))
+    Dossier.objects.filter(pk=answered.pk).update(
+        status=Status.SUPPLEMENT_REQUESTED,
+        supplement_state="citizen_sent",
+        due_at=timezone.now() + datetime.timedelta(days=2),
+    )
+    login_with_second_factor(client, setup["receptionist"])
+
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("dossiers:queue")).content.decode()
+
+    positions = [page.index(d.code) for d in (answered, oldest, middle)]
+    assert positions == sorted(positions)
+    late_row = page[page.index(oldest.code) : page.index(middle.code)]
+    assert "quá hạn" in late_row and "quá hạn" not in page[page.index(middle.code) :]
