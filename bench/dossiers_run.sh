@@ -33,6 +33,12 @@ export DVC_DEV=1 DEBUG=0 LOG_LEVEL=WARNING
 export STATIC_ROOT="$PWD/$VAR/static" MEDIA_ROOT="$PWD/$VAR/media"  # uploads stay inside bench/.var
 export DB_POOL=1 DB_POOL_MIN=${DB_POOL_MIN:-2} DB_POOL_MAX=${DB_POOL_MAX:-4}
 export DVC_TRACKING_PER_IP_MINUTE=100000000  # the load comes from one IP: lift the per-IP limit
+# A shared cache as in production (tracking cards and rate limits seen by both workers): Redis when one
+# answers on 127.0.0.1:6379 (database 15), else each process keeps its own (LocMem).
+if [[ -z "${CACHE_BACKEND:-}" ]] && (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
+  export CACHE_BACKEND=django.core.cache.backends.redis.RedisCache CACHE_LOCATION=redis://127.0.0.1:6379/15
+fi
+echo "== cache: ${CACHE_BACKEND:-local memory per process}"
 
 if ! pg_isready -q -h "$PGHOST" -p "$PGPORT"; then
   echo "!! No PostgreSQL server on $PGHOST:$PGPORT: this benchmark needs PostgreSQL. Stopping."
