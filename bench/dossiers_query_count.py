@@ -164,7 +164,9 @@ def main(argv: list[str] | None = None) -> int:
         submission_one()
         walls.append((time.perf_counter() - started) * 1000)
     walls.sort()
-    print(f"  20 more one-request submissions: median {walls[10]:.1f} ms, slowest {walls[-1]:.1f} ms in-process")
+    print(
+        f"  20 more one-request submissions: median {walls[10]:.1f} ms, slowest {walls[-1]:.1f} ms in-process"
+    )
 
     if args.explain:
         print("\nEXPLAIN (ANALYZE, BUFFERS) of the tracking API queries:")

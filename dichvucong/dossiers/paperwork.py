@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from dichvucong import paperwork as forms_pdf
 from dichvucong.catalogue.models import DurationUnit
 from dichvucong.core.formatting import format_duration
@@ -109,3 +111,23 @@ def refusal_pdf(dossier: Dossier) -> bytes:
         hotline=dossier.agency.phone,
     )
     return forms_pdf.render_refusal_pdf(data)
+
+
+def ledger_rows(dossiers: Iterable[Dossier]) -> list[forms_pdf.LedgerRow]:
+    """Rows of the Sổ theo dõi hồ sơ (Excel and PDF) for received dossiers."""
+    return [
+        forms_pdf.LedgerRow(
+            code=d.code,
+            procedure_name=d.procedure.name,
+            sets=1,
+            owner_name=d.owner_name,
+            address=d.owner_address,
+            phone=d.applicant_phone,
+            received_at=d.received_at,
+            due_at=d.due_at,
+            returned_at=None,
+            receiving_officer=d.received_by.full_name if d.received_by else "",
+            area=d.agency.display_name,
+        )
+        for d in dossiers
+    ]

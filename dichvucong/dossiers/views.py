@@ -358,22 +358,18 @@ def ledger(request: HttpRequest) -> HttpResponse:
     form = forms.LedgerForm(request.GET or None, initial={"start": today.replace(day=1), "end": today})
     if request.GET and form.is_valid():
         start, end, kind = form.cleaned_data["start"], form.cleaned_data["end"], form.cleaned_data["format"]
-        rows = [
-            paperwork_pdf.LedgerRow(
-                code=d.code,
-                procedure_name=d.procedure.name,
-                sets=1,
-                owner_name=d.owner_name,
-                address=d.owner_address,
-                phone=d.applicant_phone,
-                received_at=d.received_at,
-                due_at=d.due_at,
-                returned_at=None,
-                receiving_officer=d.received_by.full_name if d.received_by else "",
-                area=d.agency.display_name,
+        dossiers = selectors.ledger_dossiers(user=request.user, start=start, end=end)
+        limit = settings.DVC_LEDGER_PDF_MAX_ROWS if kind == "pdf" else settings.DVC_LEDGER_XLSX_MAX_ROWS
+        total = dossiers.count()
+        if total > limit:
+            count, most = (f"{n:,}".replace(",", ".") for n in (total, limit))
+            advice = "Hãy chọn kỳ ngắn hơn hoặc tải bản Excel." if kind == "pdf" else "Hãy chọn kỳ ngắn hơn."
+            form.add_error(
+                "end",
+                f"Kỳ này có {count} hồ sơ, quá nhiều cho một tệp {kind.upper()} (tối đa {most}). {advice}",
             )
-            for d in selectors.ledger_dossiers(user=request.user, start=start, end=end)
-        ]
+            return render(request, "dossiers/ledger.html", {"form": form}, status=422)
+        rows = paperwork.ledger_rows(dossiers)
         period = f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
         agency_name = ", ".join(
             a.name for a in agencies_for_user(user=request.user, roles=selectors.STAFF_ROLES)

@@ -103,3 +103,19 @@ def test_ledger_of_another_agency_is_empty(client, setup):
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     values = [cell for row in sheet.iter_rows(values_only=True) for cell in row if cell]
     assert Dossier.objects.get().code not in values
+
+
+def test_a_ledger_too_large_for_one_pdf_is_refused_with_advice(client, setup, settings):
+    settings.DVC_LEDGER_PDF_MAX_ROWS = 1
+    login_with_second_factor(client, setup["receptionist"])
+    intake(client, setup)
+    intake(client, setup)
+    today = timezone.localdate().strftime("%d/%m/%Y")
+
+    pdf = client.get(reverse("dossiers:ledger"), {"start": today, "end": today, "format": "pdf"})
+    xlsx = client.get(reverse("dossiers:ledger"), {"start": today, "end": today, "format": "xlsx"})
+
+    page = pdf.content.decode()
+    assert pdf.status_code == 422 and "Kỳ này có 2 hồ sơ" in page and "tải bản Excel" in page
+    assert f'value="{today}"' in page  # what was typed is kept
+    assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxml")
