@@ -22,12 +22,22 @@ def document_list_for_owner(*, user: User) -> QuerySet[StoredDocument]:
 
 
 def _staff_visibility(*, user: User) -> Q | None:
-    """HOOK for the dossiers issue: documents an officer may *view* because they are attached to a dossier
-    the officer handles, e.g. ``Q(dossier_files__dossier__agency__in=<agencies of the officer's roles>)``.
+    """Documents an officer may *view*: those attached to a submitted dossier of an agency where the
+    officer holds a staff role (the one-stop and processing staff; not postal staff). Staff never change
+    (rename, delete) someone else's document."""
+    if getattr(user, "is_citizen_like", True):
+        return None
+    is_verified = getattr(user, "is_verified", None)  # set by django-otp's middleware on request.user
+    if is_verified is None or not is_verified():
+        return None  # staff see citizens' papers only after the second factor
+    from dichvucong.accounts.selectors import agencies_for_user
+    from dichvucong.dossiers.models import DossierFile, Status
+    from dichvucong.dossiers.selectors import STAFF_ROLES
 
-    Staff never change (rename, delete) someone else's document. Until dossiers exist: nothing.
-    """
-    return None
+    attached = DossierFile.objects.filter(
+        dossier__agency__in=agencies_for_user(user=user, roles=STAFF_ROLES)
+    ).exclude(dossier__status=Status.DRAFT)
+    return Q(pk__in=attached.values("document_id"))
 
 
 def document_access(

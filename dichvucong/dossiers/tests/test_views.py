@@ -304,3 +304,23 @@ def test_reception_queue_puts_returned_supplements_by_due_date_first_and_flags_l
     assert positions == sorted(positions)
     late_row = page[page.index(oldest.code) : page.index(middle.code)]
     assert "quá hạn" in late_row and "quá hạn" not in page[page.index(middle.code) :]
+
+
+def test_staff_of_the_agency_preview_the_files_of_a_submitted_dossier_only(client, ready_draft, setup):
+    file = ready_draft.files.select_related("document").first()
+    preview = reverse("documents:preview", args=[file.document.public_id])
+    login_with_second_factor(client, setup["receptionist"])
+    while_draft = client.get(preview)
+    dossier = submit(ready_draft, setup)
+
+    page = client.get(reverse("dossiers:staff_detail", args=[dossier.public_id])).content.decode()
+    shown = client.get(preview)
+    password_only = Client()
+    password_only.force_login(setup["receptionist"])
+    outsider = login_with_second_factor(Client(), setup["outsider"])
+
+    assert while_draft.status_code == 404
+    assert preview in page and shown.status_code == 200
+    assert b"".join(shown.streaming_content if shown.streaming else [shown.content]).startswith(b"%PDF")
+    assert password_only.get(preview).status_code == 404
+    assert outsider.get(preview).status_code == 404
