@@ -1,0 +1,61 @@
+"""Done-when in a real browser: a fee-bearing dossier in status 6 is paid through the demo gateway
+(redirect to the fake bank, the IPN over real HTTP, the return), the transaction list shows it, and the
+e-receipt PDF opens."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from dichvucong.accounts.tests.conftest import latest_code
+from dichvucong.dossiers.models import Status
+from dichvucong.dossiers.tests.test_browser_dossiers import sign_in
+from dichvucong.payments.fees import fee_quote
+from dichvucong.payments.models import CallbackLog, PaymentRequest
+from dichvucong.payments.services import payment_request_create
+
+from .conftest import accepted_dossier
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_pay_a_fee_through_the_demo_gateway_and_open_the_receipt(live_server, browser_page, pay_setup_live):
+    page, url, data = browser_page, live_server.url, pay_setup_live
+    citizen = data["citizen"]
+    dossier = accepted_dossier(data)
+    request = payment_request_create(
+        dossier_id=dossier.pk, officer=data["receptionist"], quote=fee_quote(dossier=dossier), deadline=None
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == Status.PAYMENT_REQUESTED
+
+    sign_in(page, url, citizen.username, lambda: latest_code("otp.login", citizen.phone))
+    page.goto(url + "/ca-nhan/giao-dich/")
+    assert dossier.code in page.content() and "Chưa thanh toán" in page.content()
+    page.get_by_role("link", name="Thanh toán phí/lệ phí").click()
+    page.get_by_label("Cổng thanh toán thử nghiệm (không trừ tiền thật)").check()
+    page.get_by_role("button", name="Tiếp tục thanh toán").click()
+    page.wait_for_url("**/thanh-toan-thu/vpcpay.html?**")
+    assert "15.000 đ" in page.content()
+    page.get_by_label("Ngân hàng Quốc Dân (NCB)").check()
+    page.get_by_role("button", name="Thanh toán", exact=True).click()
+    page.wait_for_url("**/ca-nhan/giao-dich/*/")
+    assert "Thanh toán thành công" in page.content(), page.locator("main").inner_text()[:500]
+
+    ipn = CallbackLog.objects.get(kind="ipn")
+    assert ipn.outcome == "applied" and ipn.remote_addr != "in-process"  # a real HTTP request
+    request.refresh_from_db()
+    assert request.state == PaymentRequest.State.PAID
+    dossier.refresh_from_db()
+    assert dossier.status == Status.ACCEPTED
+
+    receipt = page.request.get(f"{url}/ca-nhan/giao-dich/bien-lai/{request.public_id}.pdf")
+    assert receipt.status == 200 and receipt.headers["content-type"] == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(receipt.body())).pages)
+    assert request.receipt_number in text and dossier.code in text and "15.000 đ" in text
+    with page.expect_response(f"**/bien-lai/{request.public_id}.pdf") as opened:
+        page.get_by_role("link", name="Xem biên lai điện tử (PDF)").click()
+    assert opened.value.status == 200
+
+    page.goto(url + "/ca-nhan/giao-dich/")
+    assert "Đã thanh toán" in page.content() and request.receipt_number in page.content()
