@@ -17,7 +17,10 @@ $PY manage.py db_worker --queue-name "*" &
 worker=$!
 $PY manage.py sweep_notifications --every 60 &
 sweeper=$!
-trap 'kill $worker $sweeper 2>/dev/null || true' EXIT INT TERM
+# Periodic jobs (each idempotent; in production run them from cron, see docs/operations.md).
+$PY manage.py delivery_sweep --every 60 &
+postal=$!
+trap 'kill $worker $sweeper $postal 2>/dev/null || true' EXIT INT TERM
 
 cat <<MSG
 

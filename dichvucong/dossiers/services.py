@@ -202,6 +202,8 @@ def missing_requirements(dossier: Dossier, *, attached: set[int] | None = None) 
         problems.append(("owner_name", "Hãy nhập tên chủ hồ sơ."))
     if dossier.result_delivery == ResultDelivery.POST and not dossier.delivery_address.strip():
         problems.append(("delivery_address", "Hãy nhập địa chỉ nhận kết quả qua bưu điện."))
+    if dossier.home_pickup and not dossier.applicant_address.strip():
+        problems.append(("applicant_address", "Hãy nhập địa chỉ để bưu điện đến nhận bản giấy tại nhà."))
     answers = dossier.form_data.get("fields", {})
     for spec in dossier.version.form_schema:
         if spec.get("required") and not answers.get(spec["name"]):
@@ -273,9 +275,28 @@ def _submit_effect(applicant: User) -> Callable[[Dossier], dict]:
         locked.code = codes.new_code(agency=locked.agency, day=timezone.localdate(now))
         locked.submitted_at = now
         _notify_applicant(locked, "dossier.submitted")
+        if locked.home_pickup:  # the post office collects the paper originals (BCCI), once submitted
+            transaction.on_commit(lambda pk=locked.pk: _order_postal(pk, "pickup"), robust=True)
+        transaction.on_commit(lambda pk=locked.pk: _bill_fees(pk), robust=True)
         return {"code": locked.code}
 
     return effect
+
+
+def _bill_fees(dossier_id: int) -> None:
+    """Ask for the catalogue's fee at once when it is unambiguous (otherwise staff request it later)."""
+    from dichvucong.payments.services import payment_request_for_submission
+
+    payment_request_for_submission(
+        dossier=Dossier.objects.select_related("offering", "version").get(pk=dossier_id)
+    )
+
+
+def _order_postal(dossier_id: int, kind: str) -> None:
+    """Create the postal order after commit; if this fails, ``delivery_sweep`` creates it later."""
+    from dichvucong.delivery.services import shipment_create_for_dossier
+
+    shipment_create_for_dossier(dossier_id=dossier_id, kind=kind)
 
 
 def dossier_submit_complete(

@@ -203,3 +203,19 @@ def test_e_form_answers_are_checked_over_the_api(client, setup):
     assert dossier.form_data["fields"] == {"child_name": "Nguyễn Bình", "birth_date": "03/11/2026"}
     assert not [m for m in good.json()["missing"] if m["field"].startswith("f_")]
     assert StoredDocument.objects.count() == 0
+
+
+def test_home_pickup_orders_the_post_office_once_submitted(client, setup, django_capture_on_commit_callbacks):
+    from dichvucong.delivery.models import Shipment
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            URL,
+            body(setup, home_pickup="on", applicant_address="12 Lê Lợi, Hạc Thành"),
+            **bearer(setup["citizen"]),
+        )
+    without_address = client.post(URL, body(setup, home_pickup="on"), **bearer(setup["citizen"]))
+
+    assert without_address.status_code == 422 and "applicant_address" in without_address.json()["errors"]
+    shipment = Shipment.objects.get(dossier__public_id=response.json()["id"])
+    assert response.status_code == 201 and shipment.kind == "pickup"

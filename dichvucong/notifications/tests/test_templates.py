@@ -9,6 +9,11 @@ from dichvucong.notifications.rendering import SMS_MAX_CHARS, render, strip_diac
 
 LONG_CONTEXT = {
     "site_name": "Dịch vụ công",
+    "waybill": "EL123456789VN",
+    "amount": "1.000.000 đ",
+    "receipt_number": "BLDT26-0000001",
+    "carrier": "Bưu điện Việt Nam (VNPost)",
+    "delivered_to": "Nguyễn Hoàng Bảo Khánh Linh",
     "otp": "123456",
     "minutes": 10,
     "hours": 24,
