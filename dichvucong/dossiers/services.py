@@ -277,7 +277,8 @@ def _submit_effect(applicant: User) -> Callable[[Dossier], dict]:
         _notify_applicant(locked, "dossier.submitted")
         if locked.home_pickup:  # the post office collects the paper originals (BCCI), once submitted
             transaction.on_commit(lambda pk=locked.pk: _order_postal(pk, "pickup"), robust=True)
-        transaction.on_commit(lambda pk=locked.pk: _bill_fees(pk), robust=True)
+        if settings.DVC_BILL_AT_SUBMISSION:
+            transaction.on_commit(lambda pk=locked.pk: _bill_fees(pk), robust=True)
         return {"code": locked.code}
 
     return effect
