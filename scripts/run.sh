@@ -20,7 +20,9 @@ sweeper=$!
 # Periodic jobs (each idempotent; in production run them from cron, see docs/operations.md).
 $PY manage.py delivery_sweep --every 60 &
 postal=$!
-trap 'kill $worker $sweeper $postal 2>/dev/null || true' EXIT INT TERM
+(while true; do $PY manage.py counters_send_reminders >/dev/null; sleep 900; done) &
+reminders=$!
+trap 'kill $worker $sweeper $postal $reminders 2>/dev/null || true' EXIT INT TERM
 
 cat <<MSG
 

@@ -11,6 +11,8 @@ LONG_CONTEXT = {
     "site_name": "Dịch vụ công",
     "waybill": "EL123456789VN",
     "amount": "1.000.000 đ",
+    "centre": "Trung tâm Phục vụ hành chính công phường Hạc Thành",
+    "address": "Số 1 đường Hạc Thành, phường Hạc Thành, tỉnh Thanh Hóa",
     "receipt_number": "BLDT26-0000001",
     "carrier": "Bưu điện Việt Nam (VNPost)",
     "delivered_to": "Nguyễn Hoàng Bảo Khánh Linh",
