@@ -51,7 +51,7 @@ from loadgen import (  # noqa: E402 - the sibling module, importable once bench/
 )
 
 SCENARIOS = ("tracking", "tracking-html", "submit", "submit-one")
-SUBMIT_STEPS = ("create", "attach", "submit")
+SUBMIT_STEPS = ("create", "update", "attach", "submit")
 BOUNDARY = "dvcbench7d9f2a41c0e3"
 
 
@@ -201,6 +201,11 @@ def _loop_submit(conn: Connection, plan: dict, offset: int, cap: int, stop_at: f
         headers = {**auth, "Content-Type": "application/json"}
         body = step("create", http_request("POST", "/api/v1/dossiers", host, headers, payload), 201)
         dossier_id = json.loads(body)["id"] if body else None
+        if dossier_id and choice.get("fields"):  # the e-form, as the web form's autosave would send it
+            payload = json.dumps({"fields": choice["fields"]}).encode()
+            path = f"/api/v1/dossiers/{dossier_id}"
+            if step("update", http_request("PATCH", path, host, headers, payload), 200) is None:
+                dossier_id = None
         if dossier_id:
             for number, component in enumerate(choice["components"], start=1):
                 nonce = secrets.token_hex(8)
@@ -232,7 +237,10 @@ def _loop_submit_one(conn: Connection, plan: dict, offset: int, cap: int, stop_a
             f"file_{component}": (f"giay-to-{number}.pdf", "application/pdf", tiny_pdf(f"{nonce}-{number}"))
             for number, component in enumerate(choice["components"], start=1)
         }
-        data = multipart({"offering_id": str(choice["offering_id"]), "case": choice["case"]}, files)
+        answers = {f"f_{name}": value for name, value in choice.get("fields", {}).items()}
+        data = multipart(
+            {"offering_id": str(choice["offering_id"]), "case": choice["case"], **answers}, files
+        )
         headers = {
             "Authorization": f"Bearer {token}",
             "Idempotency-Key": nonce,

@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     token = (args.var / "dossiers_tokens.txt").read_text().split()[0]
     offerings = json.loads((args.var / "dossiers_offerings.json").read_text(encoding="utf-8"))
-    choice = next((o for o in offerings if o["case"] == ""), offerings[0])
+    choice = next((o for o in offerings if o["case"] == "" and not o.get("fields")), offerings[0])
     client = Client(HTTP_HOST="127.0.0.1")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 

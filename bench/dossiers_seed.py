@@ -453,6 +453,15 @@ def set_counters(cursor) -> int:
     return cursor.rowcount
 
 
+def e_form_answer(spec: dict) -> str:
+    kind = spec.get("type", "text")
+    if kind == "date":
+        return "03/11/2025"
+    if kind == "choice":
+        return spec.get("choices", ["Có"])[0]
+    return "Nguyễn Thị Bé Na"
+
+
 def write_files(*, out: Path, tokens: int, tracking: int, refresh_tokens: bool) -> None:
     from django.db import connection
 
@@ -488,13 +497,19 @@ def write_files(*, out: Path, tokens: int, tracking: int, refresh_tokens: bool) 
     offerings = []
     for offering in AgencyProcedure.objects.filter(
         is_active=True, procedure__current_version__isnull=False
-    ).select_related("procedure"):
+    ).select_related("procedure__current_version"):
         components = [
             {"id": c.pk, "case": c.case, "required": c.required}
             for c in Component.objects.filter(version_id=offering.procedure.current_version_id)
         ]
+        # E-form answers a citizen would type (f_<name> in a one-request submission, `fields` in a PATCH).
+        fields = {
+            spec["name"]: e_form_answer(spec)
+            for spec in offering.procedure.current_version.form_schema
+            if spec.get("required")
+        }
         for choice in two_attachment_choices(components):
-            offerings.append({"offering_id": offering.pk, **choice})
+            offerings.append({"offering_id": offering.pk, **choice, "fields": fields})
     (out / "dossiers_offerings.json").write_text(json.dumps(offerings, ensure_ascii=False, indent=1), "utf-8")
     print(
         f"offerings with a two-attachment submission: {len(offerings)} -> {out / 'dossiers_offerings.json'}"

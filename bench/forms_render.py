@@ -98,7 +98,8 @@ def main() -> None:
             body = render(rows, agency_name="Cơ quan", period_text="Tháng")
             elapsed = (time.perf_counter() - started) * 1000
             print(
-                f"{label:<22} {len(rows):>4} rows: read {read:.0f} ms, render {elapsed:.0f} ms, {len(body) / 1024:.0f} KB"
+                f"{label:<22} {len(rows):>4} rows: read {read:.0f} ms, render {elapsed:.0f} ms, "
+                f"{len(body) / 1024:.0f} KB"
             )
 
 

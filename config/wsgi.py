@@ -35,5 +35,3 @@ def application(environ, start_response):
     if environ.get("PATH_INFO", "") in _LEAN_PATHS:
         return lean(environ, start_response)
     return full(environ, start_response)
-
-

@@ -241,8 +241,8 @@ class Component(models.Model):
     quantity_text = models.CharField(max_length=200, blank=True)
     required = models.BooleanField(_("bắt buộc"), default=True)
     position = models.PositiveSmallIntegerField(default=0)
-    # Kinds of file accepted for this component ("pdf", "jpeg", "png", "doc", "docx", "xlsx"); empty means
-    # scans and office documents (all of them). A form to fill in may ask for docx/xlsx only, a photo for jpeg.
+    # Kinds of file accepted for this component ("pdf", "jpeg", "png", "doc", "docx", "xlsx"); empty
+    # means scans and office documents (all of them). A form may ask for docx/xlsx, a photo for jpeg.
     file_types = models.JSONField(_("loại tệp được nộp"), default=list, blank=True)
 
     class Meta:
