@@ -1,0 +1,630 @@
+"""Writes of the processing workflow: start, hand-overs (forward, send back, recall, reassign), the result,
+the return at the counter or online.
+
+Every status change and every hand-over goes through ``dossiers.workflow.transition``, which locks the dossier
+row; the checks that depend on who holds the dossier (assignee, step, self-approval) run inside the effect,
+after the lock, so of two staff acting at once one wins and the other gets a ``TransitionRefused`` with a
+clear message while nothing of theirs is written. Late notices, stop and withdrawal live in ``late.py``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from dichvucong.accounts.models import AgencyMembership, StaffRole, User
+from dichvucong.documents.models import StoredDocument
+from dichvucong.documents.services import DocumentRefused, document_store
+from dichvucong.dossiers.models import Dossier, ResultDelivery, Status
+from dichvucong.dossiers.services import _notify_applicant
+from dichvucong.dossiers.workflow import TransitionRefused, transition
+from dichvucong.notifications.services import notify
+from dichvucong.processing import workflows
+from dichvucong.processing.models import (
+    COUNTER_STEP_NAME,
+    ControlSheetEntry,
+    DossierResult,
+    HandoverKind,
+    ReturnMethod,
+    ReturnRecord,
+    Step,
+    Track,
+    TrackState,
+)
+from dichvucong.worktime import schedule
+
+RESULT_TYPES = {"pdf", "jpeg", "png", "docx"}
+R = StaffRole
+
+
+class ProcessingError(Exception):
+    """Bad input (422): nothing was written."""
+
+    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid"):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.code = code
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def roles_of(*, user: User, agency_id: int) -> set[str]:
+    return set(
+        AgencyMembership.objects.filter(user=user, agency_id=agency_id, is_active=True).values_list(
+            "role", flat=True
+        )
+    )
+
+
+def members_with_role(*, agency_id: int, role: str) -> QuerySet[User]:
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__agency_id=agency_id,
+            memberships__role=role,
+            memberships__is_active=True,
+        )
+        .distinct()
+        .order_by("full_name", "pk")
+    )
+
+
+def _role_label(role: str) -> str:
+    try:
+        return str(StaffRole(role).label)
+    except ValueError:
+        return role
+
+
+def _pick_assignee(*, agency_id: int, role: str, preferred: int | None) -> User:
+    """The chosen colleague (who must hold the role at the agency), or the one with fewest open dossiers."""
+    members = members_with_role(agency_id=agency_id, role=role)
+    if preferred:
+        chosen = members.filter(pk=preferred).first()
+        if chosen is None:
+            raise ProcessingError(
+                f"Cán bộ được chọn không giữ vai trò “{_role_label(role)}” tại cơ quan giải quyết.",
+                field="to_user",
+                code="assignee",
+            )
+        return chosen
+    people = list(members)
+    if not people:
+        raise ProcessingError(
+            f"Cơ quan chưa có cán bộ giữ vai trò “{_role_label(role)}” để nhận hồ sơ.",
+            field="to_user",
+            code="no_assignee",
+        )
+    load = Counter(
+        Track.objects.filter(assignee__in=people, state=TrackState.IN_PROGRESS).values_list(
+            "assignee_id", flat=True
+        )
+    )
+    return min(people, key=lambda person: (load[person.pk], person.pk))
+
+
+def step_due(*, step: Step, start: datetime.datetime, dossier: Dossier) -> datetime.datetime:
+    """The step's own budget in working hours from ``start``, never past the dossier's legal deadline."""
+    due = schedule.add_working_hours(start, step.budget_hours, agency=dossier.agency_id)
+    if dossier.due_at is not None and due > dossier.due_at:
+        return dossier.due_at
+    return due
+
+
+def _track(dossier: Dossier) -> Track:
+    track = Track.objects.select_related("step", "workflow").filter(dossier=dossier).first()
+    if track is None:
+        raise TransitionRefused("Hồ sơ chưa được chuyển xử lý.", code="not_started")
+    return track
+
+
+def _check_holder(track: Track, officer: User, expected_position: int | None) -> None:
+    if expected_position is not None and track.position != expected_position:
+        raise TransitionRefused(
+            "Hồ sơ vừa được người khác chuyển sang bước khác. Hãy tải lại trang để xem tình trạng mới.",
+            code="stale",
+        )
+    if track.state != TrackState.IN_PROGRESS or track.step is None:
+        raise TransitionRefused("Hồ sơ đã chuyển về Bộ phận một cửa.", code="stale")
+    if track.assignee_id != officer.pk:
+        raise TransitionRefused(
+            "Hồ sơ không được giao cho bạn ở bước này, nên bạn không thể xử lý. "
+            "Hãy tải lại trang để xem ai đang giữ hồ sơ.",
+            code="not_assigned",
+        )
+
+
+def _open_entry(dossier: Dossier) -> ControlSheetEntry | None:
+    return ControlSheetEntry.objects.filter(dossier=dossier, finished_at__isnull=True).order_by("-id").first()
+
+
+def _close_open_entry(dossier: Dossier, now: datetime.datetime) -> None:
+    entry = _open_entry(dossier)
+    if entry is not None:
+        entry.finished_at = now
+        entry.on_time = entry.due_at is None or now <= entry.due_at
+        if entry.received_at is None:
+            entry.received_at = now
+        entry.save(update_fields=["finished_at", "on_time", "received_at"])
+
+
+def _notify_receiver(dossier: Dossier, receiver: User | None, *, step_name: str, due_at) -> None:
+    if receiver is None:
+        return
+    notify(
+        event="dossier.handed_over",
+        user=receiver,
+        context={
+            "full_name": receiver.full_name,
+            "code": dossier.code or "",
+            "procedure": dossier.procedure.name,
+            "items": step_name,
+            "deadline": due_at or "không quy định",
+        },
+    )
+
+
+def _move(
+    *,
+    dossier: Dossier,
+    track: Track,
+    actor: User,
+    kind: str,
+    to_step: Step,
+    to_user: User,
+    note: str,
+    now: datetime.datetime,
+) -> ControlSheetEntry:
+    """Close the current control-sheet row, open the receiver's, and move the track; notify the receiver."""
+    _close_open_entry(dossier, now)
+    due = step_due(step=to_step, start=now, dossier=dossier)
+    entry = ControlSheetEntry.objects.create(
+        dossier=dossier,
+        kind=kind,
+        from_user=actor,
+        from_step_name=track.step_name,
+        to_user=to_user,
+        to_step_name=to_step.name,
+        to_position=to_step.position,
+        note=note[:2000],
+        handed_at=now,
+        due_at=due,
+    )
+    track.step = to_step
+    track.position = to_step.position
+    track.step_name = to_step.name
+    track.role = to_step.role
+    track.assignee = to_user
+    track.step_started_at = now
+    track.step_due_at = due
+    track.dossier_due_at = dossier.due_at
+    track.step_alerted_at = None
+    track.state = TrackState.IN_PROGRESS
+    track.save()
+    _notify_receiver(dossier, to_user, step_name=to_step.name, due_at=due)
+    return entry
+
+
+def _data(entry: ControlSheetEntry) -> dict:
+    return {
+        "kind": entry.kind,
+        "from_step": entry.from_step_name,
+        "to_step": entry.to_step_name,
+        "to_user": entry.to_user.full_name if entry.to_user else "",
+        "step_due_at": entry.due_at.isoformat() if entry.due_at else None,
+    }
+
+
+# --- start, forward, send back, recall, reassign ------------------------------------------------
+
+
+def processing_start(
+    *,
+    dossier_id: int,
+    officer: User,
+    assignee_id: int | None = None,
+    note: str = "",
+    expected_status: str | None = Status.ACCEPTED,
+) -> Dossier:
+    """The counter hands an accepted dossier to the first step of its workflow (Chuyển xử lý)."""
+
+    def effect(locked: Dossier) -> dict:
+        if Track.objects.filter(dossier=locked).exists():
+            raise TransitionRefused("Hồ sơ đã được chuyển xử lý.", code="stale")
+        workflow = workflows.workflow_for(locked)
+        first = workflows.steps_of(workflow)[0]
+        assignee = _pick_assignee(agency_id=locked.agency_id, role=first.role, preferred=assignee_id)
+        now = timezone.now()
+        track = Track(
+            dossier=locked,
+            workflow=workflow,
+            agency_id=locked.agency_id,
+            step_name=COUNTER_STEP_NAME,
+            role=R.RECEPTIONIST,
+            step_started_at=locked.received_at or now,
+        )
+        entry = _move(
+            dossier=locked,
+            track=track,
+            actor=officer,
+            kind=HandoverKind.START,
+            to_step=first,
+            to_user=assignee,
+            note=note,
+            now=now,
+        )
+        return _data(entry)
+
+    return transition(
+        dossier_id=dossier_id,
+        action="start_processing",
+        actor=officer,
+        note=note,
+        effect=effect,
+        expected_status=expected_status,
+    )
+
+
+def processing_forward(
+    *,
+    dossier_id: int,
+    officer: User,
+    to_user_id: int | None = None,
+    note: str = "",
+    expected_position: int | None = None,
+) -> Dossier:
+    """Finish my step and hand the dossier to the next one (appraised, reviewed, signed)."""
+
+    def effect(locked: Dossier) -> dict:
+        track = _track(locked)
+        _check_holder(track, officer, expected_position)
+        step = track.step
+        if step.issues_result:
+            raise TransitionRefused(
+                "Đây là bước ban hành: hãy đính kèm kết quả và chuyển về Bộ phận một cửa.", code="issue_step"
+            )
+        if step.signs and track.draft_by_id == officer.pk and not step.allow_self_approval:
+            raise TransitionRefused(
+                "Quy trình không cho phép bạn ký duyệt dự thảo do chính bạn soạn. "
+                "Hãy bàn giao cho lãnh đạo khác ký duyệt.",
+                code="self_approval",
+            )
+        if step.produces_draft:
+            track.draft_by = officer
+        next_step = track.workflow.steps.filter(position__gt=step.position).order_by("position").first()
+        receiver = _pick_assignee(agency_id=locked.agency_id, role=next_step.role, preferred=to_user_id)
+        entry = _move(
+            dossier=locked,
+            track=track,
+            actor=officer,
+            kind=HandoverKind.FORWARD,
+            to_step=next_step,
+            to_user=receiver,
+            note=note,
+            now=timezone.now(),
+        )
+        return _data(entry)
+
+    return transition(dossier_id=dossier_id, action="handover", actor=officer, note=note, effect=effect)
+
+
+def processing_send_back(
+    *, dossier_id: int, officer: User, note: str, expected_position: int | None = None
+) -> Dossier:
+    """Return the dossier to the previous step, with the reason (trả lại)."""
+    if not note.strip():
+        raise ProcessingError("Hãy ghi lý do trả lại.", field="note", code="note")
+
+    def effect(locked: Dossier) -> dict:
+        track = _track(locked)
+        _check_holder(track, officer, expected_position)
+        step = track.step
+        previous = track.workflow.steps.filter(position__lt=step.position).order_by("-position").first()
+        if previous is None:
+            raise TransitionRefused(
+                "Hồ sơ đang ở bước đầu tiên của quy trình, không có bước trước để trả lại. "
+                "Nếu hồ sơ thiếu giấy tờ, hãy yêu cầu bổ sung.",
+                code="first_step",
+            )
+        if not step.allow_send_back:
+            raise TransitionRefused("Quy trình không cho phép trả lại từ bước này.", code="no_send_back")
+        last_holder = (
+            ControlSheetEntry.objects.filter(dossier=locked, to_position=previous.position)
+            .exclude(to_user=None)
+            .order_by("-id")
+            .values_list("to_user_id", flat=True)
+            .first()
+        )
+        if (
+            last_holder is not None
+            and not members_with_role(agency_id=locked.agency_id, role=previous.role)
+            .filter(pk=last_holder)
+            .exists()
+        ):
+            last_holder = None
+        receiver = _pick_assignee(agency_id=locked.agency_id, role=previous.role, preferred=last_holder)
+        entry = _move(
+            dossier=locked,
+            track=track,
+            actor=officer,
+            kind=HandoverKind.SEND_BACK,
+            to_step=previous,
+            to_user=receiver,
+            note=note,
+            now=timezone.now(),
+        )
+        return _data(entry)
+
+    return transition(dossier_id=dossier_id, action="handover", actor=officer, note=note, effect=effect)
+
+
+def processing_recall(*, dossier_id: int, officer: User, note: str = "") -> Dossier:
+    """Take back a dossier I forwarded, while the receiver has not opened it yet (thu hồi)."""
+
+    def effect(locked: Dossier) -> dict:
+        track = _track(locked)
+        entry = _open_entry(locked)
+        if (
+            track.state != TrackState.IN_PROGRESS
+            or entry is None
+            or entry.kind != HandoverKind.FORWARD
+            or entry.from_user_id != officer.pk
+        ):
+            raise TransitionRefused("Chỉ người vừa chuyển hồ sơ mới thu hồi được.", code="not_sender")
+        if not track.workflow.allow_recall:
+            raise TransitionRefused("Quy trình không cho phép thu hồi hồ sơ đã chuyển.", code="no_recall")
+        if entry.received_at is not None:
+            raise TransitionRefused(
+                "Người nhận đã mở hồ sơ nên không thu hồi được; hãy đề nghị họ trả lại.", code="received"
+            )
+        previous = track.workflow.steps.filter(position__lt=track.position).order_by("-position").first()
+        moved = _move(
+            dossier=locked,
+            track=track,
+            actor=officer,
+            kind=HandoverKind.RECALL,
+            to_step=previous,
+            to_user=officer,
+            note=note,
+            now=timezone.now(),
+        )
+        return _data(moved)
+
+    return transition(dossier_id=dossier_id, action="handover", actor=officer, note=note, effect=effect)
+
+
+def processing_reassign(*, dossier_id: int, officer: User, to_user_id: int, note: str = "") -> Dossier:
+    """Hand my dossier (a head of unit or leader: any at my agency) to a colleague at the same step."""
+
+    def effect(locked: Dossier) -> dict:
+        track = _track(locked)
+        if track.state != TrackState.IN_PROGRESS or track.step is None:
+            raise TransitionRefused("Hồ sơ không còn ở bước xử lý.", code="stale")
+        managers = {R.HEAD_OF_UNIT, R.LEADER}
+        if track.assignee_id != officer.pk and not managers & roles_of(
+            user=officer, agency_id=locked.agency_id
+        ):
+            raise TransitionRefused("Hồ sơ không được giao cho bạn.", code="not_assigned")
+        receiver = _pick_assignee(agency_id=locked.agency_id, role=track.role, preferred=to_user_id)
+        if receiver.pk == track.assignee_id:
+            raise ProcessingError("Cán bộ này đang giữ hồ sơ.", field="to_user", code="same")
+        entry = _move(
+            dossier=locked,
+            track=track,
+            actor=officer,
+            kind=HandoverKind.REASSIGN,
+            to_step=track.step,
+            to_user=receiver,
+            note=note,
+            now=timezone.now(),
+        )
+        return _data(entry)
+
+    return transition(dossier_id=dossier_id, action="handover", actor=officer, note=note, effect=effect)
+
+
+@dataclass
+class BulkOutcome:
+    done: list[str]
+    refused: list[tuple[str, str]]  # (code, message)
+
+
+def processing_reassign_many(
+    *, dossiers: list[Dossier], officer: User, to_user_id: int, note: str = ""
+) -> BulkOutcome:
+    """Bulk hand-over: each dossier in its own transaction; one refusal does not undo the others."""
+    outcome = BulkOutcome(done=[], refused=[])
+    for dossier in dossiers:
+        try:
+            processing_reassign(dossier_id=dossier.pk, officer=officer, to_user_id=to_user_id, note=note)
+        except (TransitionRefused, ProcessingError) as error:
+            outcome.refused.append((dossier.code or "", error.message))
+        else:
+            outcome.done.append(dossier.code or "")
+    return outcome
+
+
+def track_sync_due(*, dossier: Dossier) -> None:
+    """Copy the dossier's due date to its track (after a supplement or Mẫu 04 moved it)."""
+    Track.objects.filter(dossier=dossier).exclude(dossier_due_at=dossier.due_at).update(
+        dossier_due_at=dossier.due_at
+    )
+
+
+def processing_mark_received(*, dossier: Dossier, user: User) -> None:
+    """The holder opened the dossier: the control sheet's "received" time (and no more recall)."""
+    track_sync_due(dossier=dossier)
+    ControlSheetEntry.objects.filter(
+        dossier=dossier, to_user=user, finished_at__isnull=True, received_at__isnull=True
+    ).update(received_at=timezone.now())
+
+
+# --- the result ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ResultInput:
+    name: str
+    result_code: str
+    upload: UploadedFile
+
+
+def processing_issue_result(
+    *,
+    dossier_id: int,
+    officer: User,
+    results: list[ResultInput],
+    note: str = "",
+    expected_position: int | None = None,
+) -> Dossier:
+    """The issuing step attaches the signed result(s) and sends them to the counter: Đã xử lý xong."""
+    if not results:
+        raise ProcessingError("Hãy đính kèm văn bản kết quả (bản quét hoặc bản điện tử).", field="file")
+
+    def effect(locked: Dossier) -> dict:
+        track = _track(locked)
+        _check_holder(track, officer, expected_position)
+        if not track.step.issues_result:
+            raise TransitionRefused("Chỉ bước ban hành mới chuyển kết quả về một cửa.", code="not_issue_step")
+        now = timezone.now()
+        online = locked.result_delivery == ResultDelivery.ONLINE and locked.applicant_id is not None
+        owner = locked.applicant if online else officer
+        stored: list[DossierResult] = []
+        for item in results:
+            try:
+                document, _created = document_store(
+                    owner=owner,
+                    upload=item.upload,
+                    title=(item.name or "Kết quả giải quyết")[:200],
+                    allowed_types=RESULT_TYPES,
+                    source=StoredDocument.Source.RESULT,
+                )
+            except DocumentRefused as refused:
+                raise ProcessingError(refused.message, field="file", code=refused.code) from refused
+            stored.append(
+                DossierResult.objects.create(
+                    dossier=locked,
+                    result_code=item.result_code[:40],
+                    name=item.name[:1000],
+                    document=document,
+                    issued_by=officer,
+                    issued_at=now,
+                )
+            )
+        _close_open_entry(locked, now)
+        ControlSheetEntry.objects.create(
+            dossier=locked,
+            kind=HandoverKind.ISSUE,
+            from_user=officer,
+            from_step_name=track.step_name,
+            to_user=None,
+            to_step_name=COUNTER_STEP_NAME,
+            to_position=0,
+            note=note[:2000],
+            handed_at=now,
+            due_at=locked.due_at,
+        )
+        track.state = TrackState.AT_COUNTER
+        track.step = None
+        track.position = 0
+        track.step_name = COUNTER_STEP_NAME
+        track.role = R.RECEPTIONIST
+        track.assignee = None
+        track.step_started_at = now
+        track.step_due_at = locked.due_at
+        track.dossier_due_at = locked.due_at
+        track.save()
+        locked.finished_at = now
+        _notify_applicant(
+            locked,
+            "dossier.resolved",
+            items="; ".join(r.name for r in stored),
+            due_at=locked.due_at or "",
+        )
+        return {"results": [{"code": r.result_code, "name": r.name} for r in stored]}
+
+    return transition(dossier_id=dossier_id, action="resolve", actor=officer, note=note, effect=effect)
+
+
+def _close_track(dossier: Dossier, now: datetime.datetime) -> None:
+    _close_open_entry(dossier, now)
+    Track.objects.filter(dossier=dossier).update(
+        state=TrackState.CLOSED, assignee=None, step=None, updated_at=now
+    )
+
+
+def processing_return(
+    *,
+    dossier_id: int,
+    officer: User,
+    recipient_name: str,
+    recipient_id_number: str = "",
+    originals_checked: bool = False,
+    signature_note: str = "",
+) -> Dossier:
+    """The counter hands the result over and records who received it: Đã trả kết quả."""
+    if not recipient_name.strip():
+        raise ProcessingError("Hãy nhập họ và tên người nhận kết quả.", field="recipient_name")
+
+    def effect(locked: Dossier) -> dict:
+        now = timezone.now()
+        ReturnRecord.objects.create(
+            dossier=locked,
+            method=ReturnMethod.COUNTER,
+            recipient_name=recipient_name.strip()[:300],
+            recipient_id_number=recipient_id_number.strip()[:20],
+            originals_checked=originals_checked,
+            signature_note=signature_note.strip()[:300],
+            returned_by=officer,
+            returned_at=now,
+        )
+        _close_track(locked, now)
+        _notify_applicant(locked, "dossier.returned")
+        return {"recipient": recipient_name.strip()[:300], "originals_checked": originals_checked}
+
+    return transition(dossier_id=dossier_id, action="return_result", actor=officer, effect=effect)
+
+
+def result_for_applicant(*, dossier: Dossier, applicant: User, result_id: int) -> DossierResult:
+    """The citizen downloads a result of their dossier; the first download of an online result is its
+    return (Đã trả kết quả, recorded as a system step since no officer acts)."""
+    result = DossierResult.objects.select_related("document").filter(pk=result_id, dossier=dossier).first()
+    if result is None or dossier.applicant_id != applicant.pk:
+        raise ProcessingError("Không tìm thấy kết quả.", code="not_found")
+    if dossier.status not in (Status.RESOLVED, Status.RETURNED):
+        raise ProcessingError("Không tìm thấy kết quả.", code="not_found")
+    if result.downloaded_at is None:
+        DossierResult.objects.filter(pk=result.pk, downloaded_at=None).update(downloaded_at=timezone.now())
+    if dossier.status == Status.RESOLVED and dossier.result_delivery == ResultDelivery.ONLINE:
+
+        def effect(locked: Dossier) -> dict:
+            now = timezone.now()
+            ReturnRecord.objects.create(
+                dossier=locked,
+                method=ReturnMethod.ONLINE,
+                recipient_name=applicant.full_name[:300],
+                recipient_id_number=applicant.id_number[:20],
+                returned_at=now,
+            )
+            _close_track(locked, now)
+            return {"method": ReturnMethod.ONLINE}
+
+        # A second download in parallel: the first one recorded the return.
+        with contextlib.suppress(TransitionRefused):
+            transition(
+                dossier_id=dossier.pk,
+                action="return_result",
+                actor=None,
+                note="Công dân tải kết quả trực tuyến",
+                effect=effect,
+                expected_status=Status.RESOLVED,
+            )
+    return result
