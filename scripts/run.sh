@@ -20,7 +20,11 @@ sweeper=$!
 # Periodic jobs (each idempotent; in production run them from cron, see docs/operations.md).
 $PY manage.py delivery_sweep --every 60 &
 postal=$!
-(while true; do $PY manage.py counters_send_reminders >/dev/null; sleep 900; done) &
+(while true; do
+  $PY manage.py counters_send_reminders >/dev/null
+  $PY manage.py processing_alerts >/dev/null
+  sleep 900
+done) &
 reminders=$!
 trap 'kill $worker $sweeper $postal $reminders 2>/dev/null || true' EXIT INT TERM
 

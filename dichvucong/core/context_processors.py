@@ -22,6 +22,7 @@ WORK_LINKS = (
     ("postal receptionist", "payments:cash_record", _("Thu tiền mặt")),
     ("agency_admin", "payments:cash_reconcile", _("Đối soát tiền mặt")),
     ("agency_admin system_admin", "accounts:staff_list", _("Quản lý cán bộ")),
+    ("agency_admin system_admin", "processing:workflow_list", _("Quy trình giải quyết")),
 )
 
 

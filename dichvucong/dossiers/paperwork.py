@@ -125,7 +125,7 @@ def ledger_rows(dossiers: Iterable[Dossier]) -> list[forms_pdf.LedgerRow]:
             phone=d.applicant_phone,
             received_at=d.received_at,
             due_at=d.due_at,
-            returned_at=None,
+            returned_at=getattr(getattr(d, "return_record", None), "returned_at", None),
             receiving_officer=d.received_by.full_name if d.received_by else "",
             area=d.agency.display_name,
         )

@@ -62,7 +62,7 @@ def ledger_dossiers(*, user: User, start, end) -> QuerySet[Dossier]:
     """Received dossiers of the staff member's agencies in [start, end] (dates), for the Sổ theo dõi hồ sơ."""
     agencies = agencies_for_user(user=user, roles=STAFF_ROLES)
     return (
-        Dossier.objects.select_related("procedure", "received_by", "agency")
+        Dossier.objects.select_related("procedure", "received_by", "agency", "return_record")
         .filter(agency__in=agencies, received_at__date__gte=start, received_at__date__lte=end)
         .order_by("received_at")
     )

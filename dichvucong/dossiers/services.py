@@ -225,7 +225,7 @@ def tracking_url(dossier: Dossier) -> str:
     return settings.DVC_PUBLIC_URL.rstrip("/") + reverse("dossiers:track") + f"?ma={dossier.code}"
 
 
-def _notify_applicant(dossier: Dossier, event: str, **context) -> None:
+def notify_applicant(dossier: Dossier, event: str, **context) -> None:
     notify(
         event=event,
         user=dossier.applicant,
@@ -274,9 +274,9 @@ def _submit_effect(applicant: User) -> Callable[[Dossier], dict]:
         now = timezone.now()
         locked.code = codes.new_code(agency=locked.agency, day=timezone.localdate(now))
         locked.submitted_at = now
-        _notify_applicant(locked, "dossier.submitted")
+        notify_applicant(locked, "dossier.submitted")
         if locked.home_pickup:  # the post office collects the paper originals (BCCI), once submitted
-            transaction.on_commit(lambda pk=locked.pk: _order_postal(pk, "pickup"), robust=True)
+            transaction.on_commit(lambda pk=locked.pk: order_postal(pk, "pickup"), robust=True)
         if settings.DVC_BILL_AT_SUBMISSION:
             transaction.on_commit(lambda pk=locked.pk: _bill_fees(pk), robust=True)
         return {"code": locked.code}
@@ -293,8 +293,9 @@ def _bill_fees(dossier_id: int) -> None:
     )
 
 
-def _order_postal(dossier_id: int, kind: str) -> None:
-    """Create the postal order after commit; if this fails, ``delivery_sweep`` creates it later."""
+def order_postal(dossier_id: int, kind: str) -> None:
+    """Create the postal order (pickup of originals, delivery of the result); called after commit. If this
+    fails, ``delivery_sweep`` creates it later."""
     from dichvucong.delivery.services import shipment_create_for_dossier
 
     shipment_create_for_dossier(dossier_id=dossier_id, kind=kind)
@@ -418,7 +419,7 @@ def dossier_accept(*, dossier_id: int, officer: User, expected_status: str | Non
         locked.received_at = now
         locked.received_by = officer
         locked.due_at = _due_from(locked, now)
-        _notify_applicant(locked, "dossier.accepted", due_at=_format_time(locked.due_at))
+        notify_applicant(locked, "dossier.accepted", due_at=_format_time(locked.due_at))
         return {"due_at": locked.due_at.isoformat() if locked.due_at else None}
 
     return transition(
@@ -449,7 +450,7 @@ def dossier_request_supplement(
             requested_at=now,
             due_before=locked.due_at,
         )
-        _notify_applicant(
+        notify_applicant(
             locked,
             "dossier.supplement_requested",
             items="; ".join(item["name"] for item in items),
@@ -520,7 +521,10 @@ def dossier_complete_supplement(*, dossier_id: int, officer: User) -> Dossier:
             SupplementRequest.objects.filter(pk=request.pk).update(
                 completed_at=now, completed_by=officer, due_after=locked.due_at
             )
-        _notify_applicant(locked, "dossier.accepted", due_at=_format_time(locked.due_at))
+        from dichvucong.processing.services import track_sync_due  # the inbox keeps a copy of the due date
+
+        track_sync_due(dossier=locked)
+        notify_applicant(locked, "dossier.accepted", due_at=_format_time(locked.due_at))
         return {"due_at": locked.due_at.isoformat() if locked.due_at else None}
 
     return transition(dossier_id=dossier_id, action="complete_supplement", actor=officer, effect=effect)
@@ -536,7 +540,7 @@ def dossier_refuse(*, dossier_id: int, officer: User, reasons: list[str]) -> Dos
         locked.finished_at = timezone.now()
         locked.refusal_reasons = reasons
         locked.paused_at = None
-        _notify_applicant(locked, "dossier.refused", reasons="; ".join(reasons))
+        notify_applicant(locked, "dossier.refused", reasons="; ".join(reasons))
         return {"reasons": reasons}
 
     return transition(dossier_id=dossier_id, action="refuse", actor=officer, effect=effect)
@@ -595,7 +599,7 @@ def dossier_counter_intake(
             locked.received_by = officer
             locked.due_at = _due_from(locked, now)
             if locked.applicant_phone or locked.applicant_email:
-                _notify_applicant(locked, "dossier.accepted", due_at=_format_time(locked.due_at))
+                notify_applicant(locked, "dossier.accepted", due_at=_format_time(locked.due_at))
             return {"code": locked.code, "channel": channel}
 
         return transition(

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from dichvucong.accounts.models import StaffRole, User
 from dichvucong.dossiers.models import Dossier, Status
-from dichvucong.dossiers.services import _notify_applicant
+from dichvucong.dossiers.services import notify_applicant
 from dichvucong.dossiers.workflow import TransitionRefused, transition
 from dichvucong.notifications.services import notify
 from dichvucong.processing.models import (
@@ -174,7 +174,7 @@ def late_notice_decide(*, notice_id: int, leader: User, approve: bool, note: str
         old_due = dossier.due_at
         dossier.due_at = locked.new_due_at
         Track.objects.filter(dossier=dossier).update(dossier_due_at=dossier.due_at)
-        _notify_applicant(
+        notify_applicant(
             dossier, "dossier.deadline_extended", due_at=locked.new_due_at, reasons=locked.reason
         )
         return {
@@ -241,7 +241,7 @@ def stop_decide(*, notice_id: int, leader: User, approve: bool, note: str = "") 
         locked.save()
         dossier.finished_at = now
         _close_track(dossier, now)
-        _notify_applicant(dossier, "dossier.stopped", reasons="; ".join(locked.reasons))
+        notify_applicant(dossier, "dossier.stopped", reasons="; ".join(locked.reasons))
         return {"stop_notice_id": locked.pk, "reasons": locked.reasons}
 
     transition(dossier_id=notice.dossier_id, action="stop", actor=leader, effect=effect)
@@ -296,9 +296,9 @@ def withdrawal_decide(*, request_id: int, officer: User, approve: bool, note: st
         if approve:
             dossier.finished_at = now
             _close_track(dossier, now)
-            _notify_applicant(dossier, "dossier.withdrawal_approved")
+            notify_applicant(dossier, "dossier.withdrawal_approved")
         else:
-            _notify_applicant(dossier, "dossier.withdrawal_declined", reasons=locked.decision_note)
+            notify_applicant(dossier, "dossier.withdrawal_declined", reasons=locked.decision_note)
         return {"withdrawal_id": locked.pk, "approved": approve}
 
     transition(

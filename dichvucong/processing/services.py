@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -22,7 +23,7 @@ from dichvucong.accounts.models import AgencyMembership, StaffRole, User
 from dichvucong.documents.models import StoredDocument
 from dichvucong.documents.services import DocumentRefused, document_store
 from dichvucong.dossiers.models import Dossier, ResultDelivery, Status
-from dichvucong.dossiers.services import _notify_applicant
+from dichvucong.dossiers.services import notify_applicant, order_postal
 from dichvucong.dossiers.workflow import TransitionRefused, transition
 from dichvucong.notifications.services import notify
 from dichvucong.processing import workflows
@@ -543,12 +544,14 @@ def processing_issue_result(
         track.dossier_due_at = locked.due_at
         track.save()
         locked.finished_at = now
-        _notify_applicant(
+        notify_applicant(
             locked,
             "dossier.resolved",
             items="; ".join(r.name for r in stored),
             due_at=locked.due_at or "",
         )
+        if locked.result_delivery == ResultDelivery.POST:  # the post office delivers it (BCCI)
+            transaction.on_commit(lambda pk=locked.pk: order_postal(pk, "delivery"), robust=True)
         return {"results": [{"code": r.result_code, "name": r.name} for r in stored]}
 
     return transition(dossier_id=dossier_id, action="resolve", actor=officer, note=note, effect=effect)
@@ -587,7 +590,7 @@ def processing_return(
             returned_at=now,
         )
         _close_track(locked, now)
-        _notify_applicant(locked, "dossier.returned")
+        notify_applicant(locked, "dossier.returned")
         return {"recipient": recipient_name.strip()[:300], "originals_checked": originals_checked}
 
     return transition(dossier_id=dossier_id, action="return_result", actor=officer, effect=effect)

@@ -43,7 +43,7 @@ def test_the_order_list_shows_the_work_in_a_fixed_number_of_queries(
     _dossier, first = order(world, committed, tag="1")
     client.get(ORDERS)  # warm the session and the template cache
 
-    with django_assert_num_queries(9) as first_count:
+    with django_assert_num_queries(10) as first_count:
         response = client.get(ORDERS)
     assert first.waybill in response.content.decode()
 

@@ -162,7 +162,7 @@ def test_list_page_query_count_is_pinned(signed_in, citizen, media):
 
     # then: one query for the documents, the rest is the session and the user (accounts middleware)
     assert response.content.decode().count("<tr>") == 7
-    assert len(six) == len(one) <= 6
+    assert len(six) == len(one) <= 7  # + the roles behind the header's work links
     assert sum("documents_storeddocument" in query["sql"] for query in six.captured_queries) == 1
 
 

@@ -20,14 +20,17 @@ DEMO_CITIZEN = {
     "phone": "+84912345678",
     "email": "an.nguyen@example.vn",
 }
+# The commune's one-stop centre (000.01.31.H56) receives for the Ủy ban nhân dân phường (000.00.31.H56), whose
+# procedures the demo offers: counter staff hold their role at both, processing staff at the Ủy ban.
+CENTRE, COMMITTEE = "000.01.31.H56", "000.00.31.H56"
 DEMO_STAFF = [
-    ("tiepnhan.hacthanh", "Trần Thị Bình", "000.01.31.H56", StaffRole.RECEPTIONIST),
-    ("quantri.hacthanh", "Lê Văn Cường", "000.01.31.H56", StaffRole.AGENCY_ADMIN),
-    ("chuyenvien.hacthanh", "Phạm Thị Dung", "000.01.31.H56", StaffRole.SPECIALIST),
-    ("truongphong.hacthanh", "Hoàng Văn Em", "000.01.31.H56", StaffRole.HEAD_OF_UNIT),
-    ("lanhdao.hacthanh", "Vũ Thị Giang", "000.01.31.H56", StaffRole.LEADER),
-    ("vanthu.hacthanh", "Đặng Văn Hùng", "000.01.31.H56", StaffRole.CLERK),
-    ("buudien.hacthanh", "Bùi Thị Lan", "000.01.31.H56", StaffRole.POSTAL),
+    ("tiepnhan.hacthanh", "Trần Thị Bình", (CENTRE, COMMITTEE), StaffRole.RECEPTIONIST),
+    ("quantri.hacthanh", "Lê Văn Cường", (CENTRE, COMMITTEE), StaffRole.AGENCY_ADMIN),
+    ("chuyenvien.hacthanh", "Phạm Thị Dung", (COMMITTEE,), StaffRole.SPECIALIST),
+    ("truongphong.hacthanh", "Hoàng Văn Em", (COMMITTEE,), StaffRole.HEAD_OF_UNIT),
+    ("lanhdao.hacthanh", "Vũ Thị Giang", (COMMITTEE,), StaffRole.LEADER),
+    ("vanthu.hacthanh", "Đặng Văn Hùng", (COMMITTEE,), StaffRole.CLERK),
+    ("buudien.hacthanh", "Bùi Thị Lan", (COMMITTEE,), StaffRole.POSTAL),
 ]
 BACKUP_CODES_SHOWN = 3
 
@@ -51,10 +54,9 @@ class Command(BaseCommand):
             citizen_fields = {key: value for key, value in DEMO_CITIZEN.items() if key != "username"}
             citizen = self._user(DEMO_CITIZEN["username"], DEMO_PASSWORD, **citizen_fields)
             staff = []
-            for username, full_name, agency_code, role in DEMO_STAFF:
+            for username, full_name, agency_codes, role in DEMO_STAFF:
                 user = self._user(username, DEMO_PASSWORD, kind=User.Kind.STAFF, full_name=full_name)
-                agency = Agency.objects.filter(code=agency_code).first()
-                if agency is not None:
+                for agency in Agency.objects.filter(code__in=agency_codes):
                     AgencyMembership.objects.get_or_create(user=user, agency=agency, role=role)
                 staff.append((user, role))
         self.stdout.write("Tài khoản dùng thử (mật khẩu, rồi lớp xác thực thứ hai):")
