@@ -153,6 +153,7 @@ class Dossier(models.Model):
             models.Index(fields=["agency", "status", "submitted_at"], name="dossier_queue"),
             models.Index(fields=["applicant", "-created_at"], name="dossier_mine"),
             models.Index(fields=["status", "due_at"], name="dossier_due"),
+            models.Index(fields=["agency", "received_at"], name="dossier_ledger"),
         ]
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from dichvucong.accounts.models import StaffRole, User
 from dichvucong.accounts.selectors import agencies_for_user
@@ -61,8 +64,13 @@ def mask_name(name: str) -> str:
 def ledger_dossiers(*, user: User, start, end) -> QuerySet[Dossier]:
     """Received dossiers of the staff member's agencies in [start, end] (dates), for the Sổ theo dõi hồ sơ."""
     agencies = agencies_for_user(user=user, roles=STAFF_ROLES)
+    # Local-day bounds as times, so the (agency, received_at) index serves the range (a date cast would not).
+    since = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+    until = timezone.make_aware(
+        datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min)
+    )
     return (
         Dossier.objects.select_related("procedure", "received_by", "agency", "return_record")
-        .filter(agency__in=agencies, received_at__date__gte=start, received_at__date__lte=end)
+        .filter(agency__in=agencies, received_at__gte=since, received_at__lt=until)
         .order_by("received_at")
     )
