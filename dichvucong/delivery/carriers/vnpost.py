@@ -47,6 +47,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from dichvucong.core.http import JsonResponse, TransportError, request_json
 from dichvucong.delivery import conf
 from dichvucong.delivery.carriers.base import (
     Carrier,
@@ -55,7 +56,6 @@ from dichvucong.delivery.carriers.base import (
     StatusReport,
     WebhookRefused,
 )
-from dichvucong.delivery.carriers.http import JsonResponse, TransportError, request_json
 from dichvucong.delivery.carriers.registry import register
 from dichvucong.delivery.states import State
 

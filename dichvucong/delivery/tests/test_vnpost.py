@@ -6,9 +6,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from dichvucong.core.http import JsonResponse
 from dichvucong.delivery import services
 from dichvucong.delivery.carriers.base import OrderRequest, Party
-from dichvucong.delivery.carriers.http import JsonResponse
 from dichvucong.delivery.carriers.vnpost import (
     VnpostCarrier,
     VnpostConfig,

@@ -18,11 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from dichvucong.core.http import JsonResponse, TransportError, post_json
 from dichvucong.notifications import conf
 from dichvucong.notifications.addresses import phone_national
 from dichvucong.notifications.models import Message
 from dichvucong.notifications.providers.base import ProviderResult, SmsProvider
-from dichvucong.notifications.providers.http import JsonResponse, TransportError, post_json
 from dichvucong.notifications.registry import register
 
 SEND_PATH = "SendMultipleMessage_V4_post_json/"

@@ -17,11 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from dichvucong.core.http import TransportError, post_json
 from dichvucong.notifications import conf
 from dichvucong.notifications.addresses import phone_international
 from dichvucong.notifications.models import Message
 from dichvucong.notifications.providers.base import ProviderResult, ZaloProvider
-from dichvucong.notifications.providers.http import TransportError, post_json
 from dichvucong.notifications.registry import register
 
 SEND_PATH = "message/template"

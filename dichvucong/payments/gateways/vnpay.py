@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.utils import timezone
 
-from dichvucong.notifications.providers.http import TransportError, post_json
+from dichvucong.core.http import TransportError, post_json
 from dichvucong.payments.gateways import vnpay_protocol as vnp
 from dichvucong.payments.gateways.base import Callback, Gateway, GatewayResult, Outcome
 from dichvucong.payments.gateways.registry import register

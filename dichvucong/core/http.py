@@ -1,4 +1,5 @@
-"""JSON over HTTP for carrier adapters (standard library only), with a timeout on every call."""
+"""JSON over HTTP for the adapters of outside services (SMS, Zalo, payment gateways, postal carriers):
+standard library only, with a timeout on every call."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from urllib.parse import urlsplit
 
 
 class TransportError(Exception):
-    """The request may not have reached the carrier, or its answer was lost: retryable."""
+    """The request may not have reached the service, or its answer was lost: retryable."""
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ def request_json(
     """Send ``payload`` as UTF-8 JSON. HTTP error statuses are returned; network failures and timeouts raise
     TransportError."""
     if urlsplit(url).scheme not in {"http", "https"}:
-        raise ValueError(f"carrier URL must be http(s): {url!r}")
+        raise ValueError(f"service URL must be http(s): {url!r}")
     body = None if payload is None else json.dumps(payload, ensure_ascii=False).encode("utf-8")
     request = urllib.request.Request(  # noqa: S310  (scheme checked above)
         url,
@@ -58,3 +59,10 @@ def request_json(
     except ValueError:
         data = None
     return JsonResponse(status=status, data=data, text=text[:500])
+
+
+def post_json(
+    url: str, payload: dict, *, headers: dict[str, str] | None = None, timeout: float
+) -> JsonResponse:
+    """POST ``payload`` as UTF-8 JSON (see request_json)."""
+    return request_json("POST", url, payload, headers=headers, timeout=timeout)
