@@ -32,6 +32,19 @@ class TokenAuth(HttpBearer):
 token_or_session = [TokenAuth(), django_auth]
 
 
+def has_second_factor(request: HttpRequest) -> bool:
+    """Staff API routes: a session verified by django-otp, or a bearer token (tokens are issued to staff
+    only after the authenticator code)."""
+    user = request.auth
+    session_user = getattr(request, "user", None)
+    if session_user is not None and session_user.is_authenticated and session_user.pk == user.pk:
+        is_verified = getattr(session_user, "is_verified", None)
+        if is_verified is not None and is_verified():
+            return True
+    scheme, _sep, key = request.headers.get("Authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and services.api_token_user(key=key.strip()) == user
+
+
 class Message(Schema):
     detail: str
 

@@ -18,8 +18,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field as SchemaField
 from ninja import Query, Router, Schema, Status
 
-from dichvucong.accounts.api import Message, token_or_session
-from dichvucong.accounts.services import api_token_user
+from dichvucong.accounts.api import Message, has_second_factor, token_or_session
 from dichvucong.core.ratelimit import client_ip, hit
 from dichvucong.counters import bookings, selectors, tickets
 from dichvucong.counters.models import Booking, QueueTicket
@@ -176,20 +175,6 @@ def _centre(code: str, *, for_booking: bool = False, for_kiosk: bool = False):
         return selectors.centre_settings(code=code, for_booking=for_booking, for_kiosk=for_kiosk)
     except Http404:
         return None
-
-
-def _second_factor(request: HttpRequest) -> bool:
-    """A session verified by django-otp, or a bearer token (issued to staff only after the TOTP code).
-
-    The same rule as the dossier API's reception routes (TODO: one shared helper in accounts)."""
-    user = request.auth
-    session_user = getattr(request, "user", None)
-    if session_user is not None and session_user.is_authenticated and session_user.pk == user.pk:
-        is_verified = getattr(session_user, "is_verified", None)
-        if is_verified is not None and is_verified():
-            return True
-    scheme, _sep, key = request.headers.get("Authorization", "").partition(" ")
-    return scheme.lower() == "bearer" and api_token_user(key=key.strip()) == user
 
 
 # --- public: centres, procedures, slots ------------------------------------------------------------------
@@ -381,7 +366,7 @@ def board(request: HttpRequest, code: str):
     summary="Quầy gọi số tiếp theo (số đang phục vụ được ghi là đã xong)",
 )
 def call_next(request: HttpRequest, counter_id: int):
-    if not _second_factor(request) or not selectors.centres_for_staff(user=request.auth).exists():
+    if not has_second_factor(request) or not selectors.centres_for_staff(user=request.auth).exists():
         return Status(403, {"detail": STAFF_ONLY})
     try:
         counter = selectors.counter_access(user=request.auth, counter_id=counter_id)

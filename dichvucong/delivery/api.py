@@ -16,8 +16,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field as SchemaField
 from ninja import Query, Router, Schema, Status
 
-from dichvucong.accounts.api import Message, token_or_session
-from dichvucong.accounts.services import api_token_user
+from dichvucong.accounts.api import Message, has_second_factor, token_or_session
 from dichvucong.core.ratelimit import client_ip
 from dichvucong.delivery import selectors, services, webhooks
 from dichvucong.delivery.carriers.registry import carrier_get
@@ -141,20 +140,8 @@ class WebhookOut(Schema):
     reports: list[ReportResult]
 
 
-def _second_factor(request: HttpRequest) -> bool:
-    """A session verified by django-otp, or a bearer token (issued to staff only after the TOTP code)."""
-    user = request.auth
-    session_user = getattr(request, "user", None)
-    if session_user is not None and session_user.is_authenticated and session_user.pk == user.pk:
-        is_verified = getattr(session_user, "is_verified", None)
-        if is_verified is not None and is_verified():
-            return True
-    scheme, _sep, key = request.headers.get("Authorization", "").partition(" ")
-    return scheme.lower() == "bearer" and api_token_user(key=key.strip()) == user
-
-
 def _postal_guard(request: HttpRequest) -> Status | None:
-    if not _second_factor(request) or not selectors.postal_agencies(user=request.auth).exists():
+    if not has_second_factor(request) or not selectors.postal_agencies(user=request.auth).exists():
         return Status(403, {"detail": POSTAL_ONLY})
     return None
 

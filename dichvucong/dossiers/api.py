@@ -25,10 +25,9 @@ from django.utils import timezone
 from ninja import Field as SchemaField
 from ninja import Query, Router, Schema, Status
 
-from dichvucong.accounts.api import FormErrors, Message, token_or_session
+from dichvucong.accounts.api import FormErrors, Message, has_second_factor, token_or_session
 from dichvucong.accounts.models import StaffRole
 from dichvucong.accounts.selectors import agencies_for_user
-from dichvucong.accounts.services import api_token_user
 from dichvucong.catalogue.models import AgencyProcedure
 from dichvucong.core.ratelimit import client_ip, hit
 from dichvucong.documents.models import StoredDocument
@@ -368,20 +367,8 @@ def _schema_errors(error: pydantic.ValidationError) -> dict[str, list[str]]:
     return errors
 
 
-def _second_factor(request: HttpRequest) -> bool:
-    """A session verified by django-otp, or a bearer token (issued to staff only after the TOTP code)."""
-    user = request.auth
-    session_user = getattr(request, "user", None)
-    if session_user is not None and session_user.is_authenticated and session_user.pk == user.pk:
-        is_verified = getattr(session_user, "is_verified", None)
-        if is_verified is not None and is_verified():
-            return True
-    scheme, _sep, key = request.headers.get("Authorization", "").partition(" ")
-    return scheme.lower() == "bearer" and api_token_user(key=key.strip()) == user
-
-
 def _reception_guard(request: HttpRequest) -> Status | None:
-    if not _second_factor(request):
+    if not has_second_factor(request):
         return Status(403, {"detail": STAFF_ONLY})
     if not agencies_for_user(user=request.auth, roles=[StaffRole.RECEPTIONIST]).exists():
         return Status(403, {"detail": STAFF_ONLY})

@@ -20,10 +20,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field as SchemaField
 from ninja import Router, Schema, Status
 
-from dichvucong.accounts.api import Message, token_or_session
+from dichvucong.accounts.api import Message, has_second_factor, token_or_session
 from dichvucong.accounts.models import StaffRole
 from dichvucong.accounts.selectors import agencies_for_user
-from dichvucong.accounts.services import api_token_user
 from dichvucong.core.ratelimit import client_ip, hit
 from dichvucong.dossiers.workflow import TransitionRefused
 from dichvucong.payments import selectors, services
@@ -159,19 +158,8 @@ def _refused(error: FeeError) -> Status:
     return Status(409, {"detail": error.message, "code": error.code})
 
 
-def _second_factor(request: HttpRequest) -> bool:
-    user = request.auth
-    session_user = getattr(request, "user", None)
-    if session_user is not None and session_user.is_authenticated and session_user.pk == user.pk:
-        is_verified = getattr(session_user, "is_verified", None)
-        if is_verified is not None and is_verified():
-            return True
-    scheme, _sep, key = request.headers.get("Authorization", "").partition(" ")
-    return scheme.lower() == "bearer" and api_token_user(key=key.strip()) == user
-
-
 def _staff_guard(request: HttpRequest, roles: list[str]) -> Status | None:
-    if not _second_factor(request) or not agencies_for_user(user=request.auth, roles=roles).exists():
+    if not has_second_factor(request) or not agencies_for_user(user=request.auth, roles=roles).exists():
         return Status(403, {"detail": STAFF_ONLY})
     return None
 

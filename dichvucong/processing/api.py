@@ -18,8 +18,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from dichvucong.accounts.api import Message, token_or_session
-from dichvucong.dossiers.api import _second_factor
+from dichvucong.accounts.api import Message, has_second_factor, token_or_session
 from dichvucong.dossiers.models import Dossier
 from dichvucong.dossiers.models import Status as DossierStatus
 from dichvucong.dossiers.workflow import TransitionRefused
@@ -247,7 +246,7 @@ ACTION = {200: ProcessingOut, **STAFF, 409: Conflict, 422: FieldError}
 
 
 def _guard(request: HttpRequest) -> Status | None:
-    if not _second_factor(request) or not selectors.inbox_scope(user=request.auth).roles:
+    if not has_second_factor(request) or not selectors.inbox_scope(user=request.auth).roles:
         return Status(403, {"detail": STAFF_ONLY})
     return None
 
