@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -86,3 +92,68 @@ def browser_page():
         yield page
         context.close()
         browser.close()
+
+
+# --- a local HTTP server standing in for an outside service's API (SMS, Zalo, postal carrier) --------------
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    headers: dict
+    body: bytes
+
+    def json(self):
+        return json.loads(self.body.decode("utf-8"))
+
+
+class FakeApi:
+    def __init__(self) -> None:
+        self.requests: list[Recorded] = []
+        self.replies: deque = deque()  # (status, body: dict | str, delay seconds)
+        self.url = ""
+
+    def reply(self, body, status: int = 200, delay: float = 0.0) -> None:
+        self.replies.append((status, body, delay))
+
+
+@pytest.fixture
+def fake_api():
+    api = FakeApi()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            length = int(self.headers.get("Content-Length", "0"))
+            api.requests.append(
+                Recorded(
+                    "POST",
+                    self.path,
+                    {k.lower(): v for k, v in self.headers.items()},
+                    self.rfile.read(length),
+                )
+            )
+            status, body, delay = api.replies.popleft() if api.replies else (200, {}, 0.0)
+            if delay:
+                time.sleep(delay)
+            raw = body.encode() if isinstance(body, str) else json.dumps(body, ensure_ascii=False).encode()
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    api.url = f"http://127.0.0.1:{server.server_address[1]}"
+    yield api
+    server.shutdown()
+    server.server_close()

@@ -5,12 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
-import threading
 import time
-from collections import deque
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -137,68 +132,13 @@ def vnpost_settings(settings):
 # --- a local HTTP server standing in for VNPost ------------------------------------------------------------
 
 
-@dataclass
-class Recorded:
-    method: str
-    path: str
-    headers: dict
-    body: bytes
-
-    def json(self):
-        return json.loads(self.body.decode("utf-8"))
-
-
-class FakeCarrier:
-    def __init__(self) -> None:
-        self.requests: list[Recorded] = []
-        self.replies: deque = deque()  # (status, body, delay)
-        self.url = ""
-
-    def reply(self, body, status: int = 200, delay: float = 0.0) -> None:
-        self.replies.append((status, body, delay))
-
-
 @pytest.fixture
-def fake_vnpost(settings):
-    api = FakeCarrier()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
-            length = int(self.headers.get("Content-Length", "0"))
-            api.requests.append(
-                Recorded(
-                    "POST",
-                    self.path,
-                    {k.lower(): v for k, v in self.headers.items()},
-                    self.rfile.read(length),
-                )
-            )
-            status, body, delay = api.replies.popleft() if api.replies else (200, {}, 0.0)
-            if delay:
-                time.sleep(delay)
-            raw = body.encode() if isinstance(body, str) else json.dumps(body, ensure_ascii=False).encode()
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    api.url = f"http://127.0.0.1:{server.server_address[1]}/MYVNP_API"
-    settings.DVC_VNPOST_BASE_URL = api.url
+def fake_vnpost(settings, fake_api):
+    """The root conftest's fake API, at VNPost's base path, with the adapter pointed at it."""
+    fake_api.url += "/MYVNP_API"
+    settings.DVC_VNPOST_BASE_URL = fake_api.url
     settings.DVC_VNPOST_TOKEN = "token-thu"
     settings.DVC_VNPOST_WEBHOOK_SECRET = SECRET
     settings.DVC_VNPOST_SERVICE_CODE = "DVC01"
     settings.DVC_VNPOST_TIMEOUT = "0.5"
-    yield api
-    server.shutdown()
-    server.server_close()
+    return fake_api
