@@ -215,49 +215,42 @@ class NoticeState(models.TextChoices):
     REJECTED = "rejected", _("Không duyệt")
 
 
-class LateNotice(models.Model):
+class DecidedDraft(models.Model):
+    """A notice drafted by one officer and approved or rejected by a leader (Mẫu 04, Mẫu 05)."""
+
+    state = models.CharField(max_length=10, choices=NoticeState.choices, default=NoticeState.DRAFT)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    drafted_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["drafted_at", "id"]
+
+
+class LateNotice(DecidedDraft):
     """Mẫu 04: Văn bản xin lỗi và hẹn lại ngày trả kết quả (drafted by a specialist, approved by a leader)."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="late_notices")
     reason = models.TextField(_("lý do chậm"))
     old_due_at = models.DateTimeField(null=True)
     new_due_at = models.DateTimeField(_("ngày hẹn trả mới"))
-    state = models.CharField(max_length=10, choices=NoticeState.choices, default=NoticeState.DRAFT)
-    drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    drafted_at = models.DateTimeField()
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["drafted_at", "id"]
 
     def __str__(self) -> str:
         return f"Mẫu 04 {self.dossier_id} {self.state}"
 
 
-class StopNotice(models.Model):
+class StopNotice(DecidedDraft):
     """Mẫu 05 (TT 03/2025): Thông báo dừng giải quyết hồ sơ, with its reasons."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="stop_notices")
     reasons = models.JSONField(default=list)
-    state = models.CharField(max_length=10, choices=NoticeState.choices, default=NoticeState.DRAFT)
-    drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    drafted_at = models.DateTimeField()
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["drafted_at", "id"]
 
     def __str__(self) -> str:
         return f"Mẫu 05 {self.dossier_id} {self.state}"
