@@ -6,7 +6,6 @@ Status changes go through ``dossiers.workflow.transition``; this module supplies
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -260,7 +259,7 @@ def dossier_submit(*, dossier_id: int, applicant: User) -> Dossier:
             dossier_id=dossier.pk,
             action="submit",
             actor=applicant,
-            effect=_submit_effect(applicant),
+            effect=_submit_effect,
             expected_status=Status.DRAFT,
         )
     except TransitionRefused as refused:
@@ -269,19 +268,17 @@ def dossier_submit(*, dossier_id: int, applicant: User) -> Dossier:
         raise
 
 
-def _submit_effect(applicant: User) -> Callable[[Dossier], dict]:
-    def effect(locked: Dossier) -> dict:
-        now = timezone.now()
-        locked.code = codes.new_code(agency=locked.agency, day=timezone.localdate(now))
-        locked.submitted_at = now
-        notify_applicant(locked, "dossier.submitted")
-        if locked.home_pickup:  # the post office collects the paper originals (BCCI), once submitted
-            transaction.on_commit(lambda pk=locked.pk: order_postal(pk, "pickup"), robust=True)
-        if settings.DVC_BILL_AT_SUBMISSION:
-            transaction.on_commit(lambda pk=locked.pk: _bill_fees(pk), robust=True)
-        return {"code": locked.code}
-
-    return effect
+def _submit_effect(locked: Dossier) -> dict:
+    """What submitting does to the locked draft (both the step-by-step and the one-request paths)."""
+    now = timezone.now()
+    locked.code = codes.new_code(agency=locked.agency, day=timezone.localdate(now))
+    locked.submitted_at = now
+    notify_applicant(locked, "dossier.submitted")
+    if locked.home_pickup:  # the post office collects the paper originals (BCCI), once submitted
+        transaction.on_commit(lambda pk=locked.pk: order_postal(pk, "pickup"), robust=True)
+    if settings.DVC_BILL_AT_SUBMISSION:
+        transaction.on_commit(lambda pk=locked.pk: _bill_fees(pk), robust=True)
+    return {"code": locked.code}
 
 
 def _bill_fees(dossier_id: int) -> None:
@@ -381,7 +378,7 @@ def dossier_submit_complete(
                 for component, document, reused in stored
             )
             submitted = transition(
-                dossier_id=dossier.pk, action="submit", actor=applicant, effect=_submit_effect(applicant)
+                dossier_id=dossier.pk, action="submit", actor=applicant, effect=_submit_effect
             )
     except IntegrityError:
         document_files_remove(documents=written)

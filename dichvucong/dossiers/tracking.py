@@ -140,7 +140,7 @@ def tracking_card(*, code: str, proof: str) -> TrackingCard | None:
     if card is None:
         card = _card_from_db(code) or _MISSING
         cache.set(_key(code), card, settings.DVC_TRACKING_CACHE_SECONDS)
-    if card is _MISSING or not card:
+    if not card:  # _MISSING
         return None
     digest = _digest(proof)
     matched = False
