@@ -13,6 +13,7 @@ status change and add their own checks (such as "is this dossier assigned to you
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -39,6 +40,7 @@ PAUSING = frozenset({Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED, Stat
 OPEN = frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.PROCESSING})
 
 R = StaffRole
+logger = logging.getLogger(__name__)
 PROCESSING_ROLES = frozenset({R.RECEPTIONIST, R.SPECIALIST, R.HEAD_OF_UNIT, R.LEADER, R.CLERK})
 
 
@@ -169,6 +171,52 @@ def allowed_actions(*, dossier: Dossier, user: User) -> list[Transition]:
 Effect = Callable[[Dossier], dict | None]
 
 
+@dataclass(frozen=True)
+class Transitioned:
+    """What a subscriber is told after a transition committed (plain values: the row may have moved on)."""
+
+    dossier_id: int
+    code: str
+    action: str
+    from_status: str
+    to_status: str
+    actor_id: int | None
+    event_id: int
+
+
+Subscriber = Callable[[Transitioned], None]
+_subscribers: list[tuple[frozenset[str] | None, frozenset[str] | None, Subscriber]] = []
+
+
+def subscribe(handler: Subscriber, *, actions=None, to_statuses=None) -> None:
+    """Run ``handler`` after the commit of every transition matching ``actions`` and/or ``to_statuses``
+    (None: any). Apps above the dossiers app register here from ``AppConfig.ready()`` (payments cancels a fee
+    when a dossier is refused, delivery orders the post when it is resolved), so this module calls no app
+    above it. A handler runs in its own transaction, outside the transition's; it must be idempotent (a
+    retry, or the sweeper of the app, may run it again) and a failing handler does not undo the transition
+    or stop the other handlers (it is logged)."""
+    entry = (
+        frozenset(actions) if actions is not None else None,
+        frozenset(to_statuses) if to_statuses is not None else None,
+        handler,
+    )
+    if entry not in _subscribers:
+        _subscribers.append(entry)
+
+
+def _notify_subscribers(change: Transitioned) -> None:
+    for actions, statuses, handler in list(_subscribers):
+        if actions is not None and change.action not in actions:
+            continue
+        if statuses is not None and change.to_status not in statuses:
+            continue
+        try:
+            with transaction.atomic():
+                handler(change)
+        except Exception:  # one app's failure must not hide the transition from the others
+            logger.exception("transition subscriber %r failed for %s", handler, change.code)
+
+
 @transaction.atomic
 def transition(
     *,
@@ -218,7 +266,7 @@ def transition(
     code = dossier.code
     transaction.on_commit(lambda: tracking_forget(code))
     role = APPLICANT if APPLICANT in acting_as else acting_as[0]
-    DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=dossier,
         action=action,
         from_status=source,
@@ -230,4 +278,15 @@ def transition(
         data=data,
         step_due_at=dossier.due_at,
     )
+    if _subscribers:
+        change = Transitioned(
+            dossier_id=dossier.pk,
+            code=code,
+            action=action,
+            from_status=source,
+            to_status=dossier.status,
+            actor_id=actor.pk if actor is not None else None,
+            event_id=event.pk,
+        )
+        transaction.on_commit(lambda: _notify_subscribers(change))
     return dossier
