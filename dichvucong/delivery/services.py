@@ -68,7 +68,7 @@ def _check_can_order(dossier: Dossier, kind: str) -> str:
                 f"Không thể đăng ký nhận hồ sơ giấy khi hồ sơ “{dossier.get_status_display()}”.",
                 code="illegal",
             )
-        address = dossier.applicant_address or dossier.delivery_address
+        address = dossier.pickup_address or dossier.applicant_address or dossier.delivery_address
     elif kind == Kind.DELIVERY:
         if dossier.result_delivery != ResultDelivery.POST:
             raise DeliveryError("Hồ sơ không đăng ký nhận kết quả qua bưu chính công ích.")

@@ -96,7 +96,8 @@ class Dossier(models.Model):
         related_name="+",
         verbose_name=_("nơi tiếp nhận"),
     )
-    case = models.CharField(_("trường hợp"), max_length=1000, blank=True)
+    # The special cases (trường hợp) that apply, one per line; empty: the general case only (see cases.py).
+    case = models.TextField(_("trường hợp"), blank=True)
     channel = models.CharField(_("kênh nộp"), max_length=12, choices=Channel.choices, default=Channel.ONLINE)
     status = models.CharField(_("trạng thái"), max_length=24, choices=Status.choices, default=Status.DRAFT)
     supplement_state = models.CharField(max_length=20, choices=SupplementState.choices, blank=True)
@@ -124,6 +125,7 @@ class Dossier(models.Model):
     )
     delivery_address = models.CharField(_("địa chỉ nhận kết quả"), max_length=500, blank=True)
     home_pickup = models.BooleanField(_("bưu điện đến nhận bản giấy tại nhà"), default=False)
+    pickup_address = models.CharField(_("địa chỉ bưu điện đến nhận bản giấy"), max_length=500, blank=True)
 
     submitted_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(null=True, blank=True)
