@@ -29,7 +29,13 @@ from dichvucong.processing.models import (
     TrackState,
     WithdrawalRequest,
 )
-from dichvucong.processing.services import ProcessingError, _close_track, members_with_role, roles_of
+from dichvucong.processing.services import (
+    ProcessingError,
+    _close_track,
+    members_with_role,
+    roles_of,
+    track_sync_due,
+)
 from dichvucong.worktime import schedule
 
 logger = logging.getLogger(__name__)
@@ -173,7 +179,7 @@ def late_notice_decide(*, notice_id: int, leader: User, approve: bool, note: str
         locked.save()
         old_due = dossier.due_at
         dossier.due_at = locked.new_due_at
-        Track.objects.filter(dossier=dossier).update(dossier_due_at=dossier.due_at)
+        track_sync_due(dossier=dossier, now=now)  # re-plan the steps before the new date
         notify_applicant(
             dossier, "dossier.deadline_extended", due_at=locked.new_due_at, reasons=locked.reason
         )
@@ -334,8 +340,9 @@ def alerts_send(*, now: datetime.datetime | None = None) -> int:
             heads = list(members_with_role(agency_id=track.agency_id, role=R.HEAD_OF_UNIT))
             heads_by_agency[track.agency_id] = heads
         updates: dict = {}
-        if track.dossier_due_at != dossier.due_at:  # a supplement moved the due date: heal the copy
-            updates["dossier_due_at"] = dossier.due_at
+        if track.dossier_due_at != dossier.due_at:  # the due date moved: heal the copy and re-plan the steps
+            track_sync_due(dossier=dossier, now=now)
+            track.refresh_from_db(fields=["dossier_due_at", "step_due_at", "step_alerted_at", "plan"])
         if (
             track.step_alerted_at is None
             and track.step_due_at is not None

@@ -116,6 +116,8 @@ class Track(models.Model):
     )
     step_started_at = models.DateTimeField()
     step_due_at = models.DateTimeField(null=True, blank=True)
+    # The plan of the current step and the steps after it: [{"position", "name", "due_at"}] (``planning``).
+    plan = models.JSONField(default=list, blank=True)
     # A copy of dossier.due_at so the inbox counts read one table; refreshed on every hand-over, by Mẫu 04,
     # on opening the dossier and by the periodic alerts task (``track_sync_due``).
     dossier_due_at = models.DateTimeField(null=True, blank=True)

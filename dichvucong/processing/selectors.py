@@ -105,8 +105,12 @@ def _track_q(tab: str, *, user: User, scope: Scope, now: datetime.datetime, pref
         return mine
     if tab == "unit":
         return unit & f(state__in=[TrackState.IN_PROGRESS, TrackState.AT_COUNTER])
-    if tab == "due_today":
-        return (mine | (unit & in_progress)) & f(dossier_due_at__gte=now, dossier_due_at__lte=_today_end(now))
+    if tab == "due_today":  # the current step or the dossier is due later today (earlier: "Quá hạn")
+        end = _today_end(now)
+        due_today = f(step_due_at__gte=now, step_due_at__lte=end) | f(
+            dossier_due_at__gte=now, dossier_due_at__lte=end
+        )
+        return (mine | (unit & in_progress)) & due_today
     if tab == "late":
         return (mine | (unit & in_progress)) & (f(dossier_due_at__lt=now) | f(step_due_at__lt=now))
     if tab == "to_return":

@@ -26,7 +26,7 @@ from dichvucong.dossiers.models import Dossier, ResultDelivery, Status
 from dichvucong.dossiers.services import notify_applicant, order_postal
 from dichvucong.dossiers.workflow import TransitionRefused, transition
 from dichvucong.notifications.services import notify
-from dichvucong.processing import workflows
+from dichvucong.processing import planning, workflows
 from dichvucong.processing.models import (
     COUNTER_STEP_NAME,
     ControlSheetEntry,
@@ -38,6 +38,7 @@ from dichvucong.processing.models import (
     Track,
     TrackState,
 )
+from dichvucong.processing.planning import PlannedStep
 from dichvucong.worktime import schedule
 
 RESULT_TYPES = {"pdf", "jpeg", "png", "docx"}
@@ -112,12 +113,18 @@ def _pick_assignee(*, agency_id: int, role: str, preferred: int | None) -> User:
     return min(people, key=lambda person: (load[person.pk], person.pk))
 
 
+def step_plan(*, to_step: Step, start: datetime.datetime, dossier: Dossier) -> list[PlannedStep]:
+    """The due times of ``to_step`` and the steps after it, for the dossier entering it at ``start``: budgets
+    that fit end one after the other, budgets that do not fit share the time left (``planning``)."""
+    steps = list(Step.objects.filter(workflow_id=to_step.workflow_id, position__gte=to_step.position))
+    return planning.plan_steps(
+        steps=steps, start=start, due_at=dossier.due_at, calendar=schedule.calendar_for(dossier.agency_id)
+    )
+
+
 def step_due(*, step: Step, start: datetime.datetime, dossier: Dossier) -> datetime.datetime:
-    """The step's own budget in working hours from ``start``, never past the dossier's legal deadline."""
-    due = schedule.add_working_hours(start, step.budget_hours, agency=dossier.agency_id)
-    if dossier.due_at is not None and due > dossier.due_at:
-        return dossier.due_at
-    return due
+    """The step's due time: its place in the plan of the rest of the chain, never past the legal deadline."""
+    return step_plan(to_step=step, start=start, dossier=dossier)[0].due_at
 
 
 def _track(dossier: Dossier) -> Track:
@@ -186,7 +193,8 @@ def _move(
 ) -> ControlSheetEntry:
     """Close the current control-sheet row, open the receiver's, and move the track; notify the receiver."""
     _close_open_entry(dossier, now)
-    due = step_due(step=to_step, start=now, dossier=dossier)
+    plan = step_plan(to_step=to_step, start=now, dossier=dossier)
+    due = plan[0].due_at
     entry = ControlSheetEntry.objects.create(
         dossier=dossier,
         kind=kind,
@@ -206,6 +214,7 @@ def _move(
     track.assignee = to_user
     track.step_started_at = now
     track.step_due_at = due
+    track.plan = [item.as_json() for item in plan]
     track.dossier_due_at = dossier.due_at
     track.step_alerted_at = None
     track.state = TrackState.IN_PROGRESS
@@ -453,11 +462,33 @@ def processing_reassign_many(
     return outcome
 
 
-def track_sync_due(*, dossier: Dossier) -> None:
-    """Copy the dossier's due date to its track (after a supplement or Mẫu 04 moved it)."""
-    Track.objects.filter(dossier=dossier).exclude(dossier_due_at=dossier.due_at).update(
-        dossier_due_at=dossier.due_at
-    )
+def track_sync_due(*, dossier: Dossier, now: datetime.datetime | None = None) -> None:
+    """The dossier's due date moved (a supplement, a payment pause, Mẫu 04): copy it to the track and re-plan
+    the current step and the steps after it from now, so the step deadlines fit before the new date. A no-op
+    when the track already has that date (it is called again on opening the dossier and by the alerts)."""
+    track = Track.objects.select_related("step").filter(dossier=dossier).first()
+    if track is None or track.dossier_due_at == dossier.due_at:
+        return
+    now = now or timezone.now()
+    updates: dict = {"dossier_due_at": dossier.due_at}
+    if track.state == TrackState.IN_PROGRESS and track.step is not None:
+        plan = step_plan(to_step=track.step, start=max(now, track.step_started_at), dossier=dossier)
+        updates.update(
+            step_due_at=plan[0].due_at, plan=[item.as_json() for item in plan], step_alerted_at=None
+        )
+        ControlSheetEntry.objects.filter(dossier=dossier, finished_at__isnull=True).update(
+            due_at=plan[0].due_at
+        )
+    elif track.state == TrackState.AT_COUNTER:
+        updates.update(step_due_at=dossier.due_at, plan=[])
+    Track.objects.filter(pk=track.pk).update(**updates)
+
+
+def track_sync_after_transition(change) -> None:
+    """After-commit subscriber: a transition that may move the due date (see ``ProcessingConfig.ready``)."""
+    dossier = Dossier.objects.filter(pk=change.dossier_id).only("pk", "due_at", "agency_id").first()
+    if dossier is not None:
+        track_sync_due(dossier=dossier)
 
 
 def processing_mark_received(*, dossier: Dossier, user: User) -> None:
