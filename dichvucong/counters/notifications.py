@@ -6,13 +6,13 @@ booking's page); e-mails also print ``centre`` and ``address`` when given.
 
 from __future__ import annotations
 
-from dichvucong.notifications.events import EMAIL, SMS, ZALO, Event
+from dichvucong.notifications.events import EMAIL, SERVICE, SMS, ZALO, Event
 
 KEYS = ("full_name", "code", "procedure", "due_at", "tracking_url")
 
 EVENTS = (
-    Event("booking.confirmed", "Đã đặt lịch hẹn tại trung tâm", (SMS, EMAIL, ZALO), KEYS),
-    Event("booking.reminder", "Nhắc lịch hẹn tại trung tâm", (SMS, EMAIL, ZALO), KEYS),
-    Event("booking.rescheduled", "Đã đổi lịch hẹn", (SMS, EMAIL, ZALO), KEYS),
-    Event("booking.cancelled", "Đã hủy lịch hẹn", (SMS, EMAIL, ZALO), KEYS),
+    Event("booking.confirmed", "Đã đặt lịch hẹn tại trung tâm", (SMS, EMAIL, ZALO), KEYS, kind=SERVICE),
+    Event("booking.reminder", "Nhắc lịch hẹn tại trung tâm", (SMS, EMAIL, ZALO), KEYS, kind=SERVICE),
+    Event("booking.rescheduled", "Đã đổi lịch hẹn", (SMS, EMAIL, ZALO), KEYS, kind=SERVICE),
+    Event("booking.cancelled", "Đã hủy lịch hẹn", (SMS, EMAIL, ZALO), KEYS, kind=SERVICE),
 )

@@ -109,6 +109,23 @@ def rate_limits(channel: str) -> list[tuple[int, int]]:
     return [(int(window), int(limit)) for window, limit in raw.get(channel, [])]
 
 
+def combine_seconds() -> int:
+    """`DVC_NOTIFY_COMBINE_SECONDS`: a service SMS or e-mail waits this long so that news arriving within
+    it for the same address goes out as one message (0: no wait, still combined with what is pending)."""
+    return max(0, number("DVC_NOTIFY_COMBINE_SECONDS", 60))
+
+
+def sms_max_segments() -> int:
+    """`DVC_NOTIFY_SMS_MAX_SEGMENTS`: the most parts a combined SMS may have (153 GSM-7 or 67 Unicode
+    characters each); what does not fit goes in the next SMS."""
+    return max(1, number("DVC_NOTIFY_SMS_MAX_SEGMENTS", 3))
+
+
+def email_max_combined() -> int:
+    """`DVC_NOTIFY_EMAIL_MAX_COMBINED`: the most notices combined into one e-mail."""
+    return max(1, number("DVC_NOTIFY_EMAIL_MAX_COMBINED", 10))
+
+
 # --- e-mail (SMTP) ------------------------------------------------------------------------------------
 
 

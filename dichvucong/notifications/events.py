@@ -13,6 +13,20 @@ SMS = "sms"
 ZALO = "zalo"
 CHANNELS = (EMAIL, SMS, ZALO)
 
+# What an event is about decides how limits and preferences apply (README.md, "Kinds of events").
+# security: one-time codes, sign-in and password notices. Counted against the per-recipient limits, and a
+#   message over the limit is refused (an OTP flood is abuse); sent on the channels asked, whatever the
+#   person's preferences.
+# service: the state of the person's own dossier, appointment, payment or delivery (and a staff member's own
+#   work queue). Never limited and never dropped: several within a minute to one address are combined into
+#   one message. Sent on the channels the person chose.
+# general: anything else (a welcome). Limited, but a message over the limit is delayed until the window
+#   allows, never dropped. Sent on the channels the person chose.
+SECURITY = "security"
+SERVICE = "service"
+GENERAL = "general"
+KINDS = (SECURITY, SERVICE, GENERAL)
+
 
 @dataclass(frozen=True)
 class Event:
@@ -20,10 +34,16 @@ class Event:
     label: str
     channels: tuple[str, ...]
     context_keys: tuple[str, ...]
-    # Sent whatever the person's channel preferences say (OTPs, security notices).
+    # Must reach the person: when their preferences leave none of the event's channels, it goes by SMS or
+    # e-mail anyway (never by Zalo unless chosen). Security events are always sent on the channels asked.
     mandatory: bool = False
     # The body holds a secret (an OTP or a link with a token): masked on the outbox page outside demo mode.
     sensitive: bool = False
+    kind: str = GENERAL
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"Notification event {self.code!r}: unknown kind {self.kind!r}")
 
 
 EVENTS: dict[str, Event] = {
@@ -36,6 +56,7 @@ EVENTS: dict[str, Event] = {
             ("otp", "minutes"),
             mandatory=True,
             sensitive=True,
+            kind=SECURITY,
         ),
         Event(
             "otp.login",
@@ -44,6 +65,7 @@ EVENTS: dict[str, Event] = {
             ("otp", "minutes"),
             mandatory=True,
             sensitive=True,
+            kind=SECURITY,
         ),
         Event(
             "otp.password_reset",
@@ -52,6 +74,7 @@ EVENTS: dict[str, Event] = {
             ("otp", "minutes"),
             mandatory=True,
             sensitive=True,
+            kind=SECURITY,
         ),
         Event(
             "account.email_confirm",
@@ -60,6 +83,7 @@ EVENTS: dict[str, Event] = {
             ("full_name", "confirm_url", "hours"),
             mandatory=True,
             sensitive=True,
+            kind=SECURITY,
         ),
         Event(
             "account.password_reset_link",
@@ -68,6 +92,7 @@ EVENTS: dict[str, Event] = {
             ("full_name", "reset_url", "hours"),
             mandatory=True,
             sensitive=True,
+            kind=SECURITY,
         ),
         Event(
             "account.duplicate_registration",
@@ -75,18 +100,21 @@ EVENTS: dict[str, Event] = {
             (SMS, EMAIL),
             ("full_name", "reset_url"),
             mandatory=True,
+            kind=SECURITY,
         ),
         Event(
             "dossier.submitted",
             "Đã nộp hồ sơ",
             (SMS, EMAIL, ZALO),
             ("full_name", "code", "procedure", "tracking_url"),
+            kind=SERVICE,
         ),
         Event(
             "dossier.accepted",
             "Hồ sơ được tiếp nhận, ngày hẹn trả",
             (SMS, EMAIL, ZALO),
             ("full_name", "code", "procedure", "tracking_url", "due_at"),
+            kind=SERVICE,
         ),
         Event(
             "dossier.supplement_requested",
@@ -94,6 +122,7 @@ EVENTS: dict[str, Event] = {
             (SMS, EMAIL, ZALO),
             ("full_name", "code", "procedure", "tracking_url", "items", "deadline"),
             mandatory=True,
+            kind=SERVICE,
         ),
         Event(
             "dossier.refused",
@@ -101,6 +130,7 @@ EVENTS: dict[str, Event] = {
             (SMS, EMAIL, ZALO),
             ("full_name", "code", "procedure", "tracking_url", "reasons"),
             mandatory=True,
+            kind=SERVICE,
         ),
         Event(
             "account.welcome",
@@ -114,6 +144,7 @@ EVENTS: dict[str, Event] = {
             (EMAIL, SMS),
             ("full_name", "changed_at"),
             mandatory=True,
+            kind=SECURITY,
         ),
     )
 }

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dichvucong.notifications.events import EVENTS
+from dichvucong.notifications.events import EVENTS, GENERAL, KINDS
 
 
 def new_idempotency_key() -> str:
@@ -28,6 +28,11 @@ class MessageStatus(models.TextChoices):
     SENDING = "sending", _("Đang gửi")
     SENT = "sent", _("Đã gửi")
     FAILED = "failed", _("Gửi lỗi")
+    # Over a per-recipient limit and delayed until the window allows (sent then, never dropped).
+    DELAYED = "delayed", _("Tạm hoãn do giới hạn gửi")
+    # Went out inside another message to the same address (combined_into), never on its own.
+    COMBINED = "combined", _("Đã gộp vào tin khác")
+    # A security message (OTP) over the limit: refused, never sent.
     RATE_LIMITED = "rate_limited", _("Vượt giới hạn gửi")
     CANCELLED = "cancelled", _("Đã hủy")
 
@@ -36,11 +41,15 @@ class Message(models.Model):
     Channel = MessageChannel
     Status = MessageStatus
 
-    FINAL_STATUSES = (Status.SENT, Status.FAILED, Status.RATE_LIMITED, Status.CANCELLED)
+    FINAL_STATUSES = (Status.SENT, Status.FAILED, Status.RATE_LIMITED, Status.CANCELLED, Status.COMBINED)
+    # Waiting for their time (next_attempt_at): a first send, a retry or the end of a limit window.
+    WAITING_STATUSES = (Status.PENDING, Status.DELAYED)
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # No `choices`: adding an event (events.py) must not need a migration.
     event = models.CharField(_("sự kiện"), max_length=64)
+    # The event's kind when the row was written (events.py): security, service or general.
+    kind = models.CharField(_("loại"), max_length=16, default=GENERAL)
     channel = models.CharField(_("kênh"), max_length=8, choices=MessageChannel.choices)
     provider = models.CharField(_("nhà cung cấp"), max_length=32)
     recipient = models.CharField(_("người nhận"), max_length=254)  # +84xxxxxxxxx or an e-mail address
@@ -70,6 +79,14 @@ class Message(models.Model):
     provider_message_id = models.CharField(_("mã tin của nhà cung cấp"), max_length=128, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    combined_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="combined_messages",
+        verbose_name=_("gộp vào tin"),
+    )
 
     class Meta:
         verbose_name = _("thông báo")
@@ -93,6 +110,13 @@ class Message(models.Model):
             models.CheckConstraint(
                 condition=models.Q(channel__in=MessageChannel.values),
                 name="notif_msg_channel_valid",
+            ),
+            models.CheckConstraint(condition=models.Q(kind__in=KINDS), name="notif_msg_kind_valid"),
+            # A combined row points at the message it went out in, and only a combined row does.
+            models.CheckConstraint(
+                condition=models.Q(status="combined", combined_into__isnull=False)
+                | (~models.Q(status="combined") & models.Q(combined_into__isnull=True)),
+                name="notif_msg_combined_has_target",
             ),
             # A message the provider accepted is sent, whatever else happens.
             models.CheckConstraint(

@@ -1,27 +1,30 @@
 """Writes to the outbox: `notify` (called by every feature) and the delivery steps run by tasks.
 
 Flow: notify() renders and stores one row per channel inside the caller's transaction and, on commit,
-enqueues deliver_message(id). message_deliver() claims the row with a lease, calls the provider outside
-any transaction, then records the outcome: sent, a retry later (back-off), or failed. outbox_sweep()
-re-enqueues rows whose retry is due and rows whose worker died while sending.
+enqueues deliver_message(id) for the time the row is due: at once for security and general messages,
+after a short hold for service SMS and e-mail, later for a general message delayed by a limit (limits.py).
+message_deliver() claims the row with a lease (taking in the other service messages pending for the same
+address: combining.py), calls the provider outside any transaction, then records the outcome: sent, a
+retry later (back-off), or failed. outbox_sweep() re-enqueues rows that are due and rows whose worker died
+while sending.
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from dichvucong.notifications import conf, registry
+from dichvucong.notifications import combining, conf, registry
 from dichvucong.notifications.addresses import mask_address, normalise_email, normalise_phone
-from dichvucong.notifications.events import CHANNELS, EMAIL, SMS, ZALO, Event, event_get
+from dichvucong.notifications.events import CHANNELS, EMAIL, SECURITY, SERVICE, SMS, ZALO, Event, event_get
+from dichvucong.notifications.limits import limit_decide
 from dichvucong.notifications.models import Message
 from dichvucong.notifications.providers.base import ProviderResult, SmsProvider
 from dichvucong.notifications.rendering import render
@@ -49,9 +52,13 @@ def notify(
     """Queue `event` for a person on each channel that has a template and an address.
 
     Addresses given here win over the user's (user.phone for SMS and Zalo, user.email for e-mail).
-    Channels the user switched off (notify_sms/email/zalo) are skipped unless the event is mandatory.
-    A recipient over the rate limit gets a `rate_limited` row that is never sent; an address that is not
-    valid gets a `failed` row. Rows are written in the caller's transaction and delivered after it commits.
+    Security events go on every channel asked. Other events go only where the person chose
+    (notify_sms/email/zalo; without an account: SMS and e-mail, never Zalo); a mandatory one the person
+    chose no channel for goes by SMS or e-mail all the same.
+    Over a per-recipient limit a security message gets a `rate_limited` row that is never sent, a general
+    one a `delayed` row sent when the window allows; service messages are never limited. An address that
+    is not valid gets a `failed` row. Rows are written in the caller's transaction and delivered after it
+    commits.
     """
     definition = event_get(event)
     wanted = _channels_for(definition, channels)
@@ -63,11 +70,7 @@ def notify(
     full_context = {"site_name": getattr(settings, "DVC_SITE_NAME", "Dịch vụ công"), **_plain(context)}
     messages: list[Message] = []
     with transaction.atomic():
-        for channel in wanted:
-            if not addresses[channel]:
-                continue
-            if user is not None and not definition.mandatory and not getattr(user, f"notify_{channel}", True):
-                continue
+        for channel in _channels_chosen(definition, [c for c in wanted if addresses[c]], user):
             messages.append(
                 _message_create(
                     event=definition,
@@ -78,9 +81,28 @@ def notify(
                 )
             )
     for message in messages:
-        if message.status == Status.PENDING:
-            transaction.on_commit(lambda pk=message.pk: _enqueue_delivery(pk), robust=True)
+        if message.status in Message.WAITING_STATUSES:
+            transaction.on_commit(
+                lambda pk=message.pk, due=message.next_attempt_at: _enqueue_delivery(pk, run_after=due),
+                robust=True,
+            )
     return messages
+
+
+def _person_chose(user: User | None, channel: str) -> bool:
+    if user is None:
+        return channel != ZALO  # an address typed on a form: nobody chose Zalo for it
+    return bool(getattr(user, f"notify_{channel}", channel != ZALO))
+
+
+def _channels_chosen(definition: Event, available: list[str], user: User | None) -> list[str]:
+    """The channels (among those with an address) the message goes on."""
+    if definition.kind == SECURITY:
+        return available
+    chosen = [channel for channel in available if _person_chose(user, channel)]
+    if not chosen and definition.mandatory:
+        return [channel for channel in available if channel != ZALO][:1]
+    return chosen
 
 
 def _channels_for(definition: Event, channels: Iterable[str] | None) -> list[str]:
@@ -97,6 +119,7 @@ def _normalise(channel: str, address: str) -> str:
 
 
 def _message_create(*, event: Event, channel: str, address: str, user, context: dict) -> Message:
+    now = timezone.now()
     provider = registry.provider_for_channel(channel)
     unicode = provider.unicode if isinstance(provider, SmsProvider) else True
     rendered = render(event=event, channel=channel, context=context, unicode=unicode)
@@ -110,6 +133,9 @@ def _message_create(*, event: Event, channel: str, address: str, user, context: 
         body=rendered.body,
         data=_template_data(context) if channel == ZALO else {},
         sensitive=event.sensitive,
+        kind=event.kind,
+        created_at=now,
+        next_attempt_at=now,
     )
     try:
         message.recipient = _normalise(channel, address)
@@ -117,9 +143,15 @@ def _message_create(*, event: Event, channel: str, address: str, user, context: 
         message.status, message.last_error = Status.FAILED, f"Địa chỉ người nhận không hợp lệ: {error}"
         message.save()
         return message
-    exceeded = _rate_limit_exceeded(channel=channel, recipient=message.recipient, event_code=event.code)
-    if exceeded:
-        message.status, message.last_error = Status.RATE_LIMITED, exceeded
+    if event.kind == SERVICE and channel in (SMS, EMAIL):
+        # A short hold, so that news arriving within it for this address goes out as one message.
+        message.next_attempt_at = now + datetime.timedelta(seconds=conf.combine_seconds())
+    decision = limit_decide(channel=channel, recipient=message.recipient, kind=event.kind, now=now)
+    if decision.reason and decision.send_at is None:
+        message.status, message.last_error = Status.RATE_LIMITED, decision.reason
+    elif decision.reason:
+        message.status, message.last_error = Status.DELAYED, decision.reason
+        message.next_attempt_at = decision.send_at
     message.save()
     return message
 
@@ -147,63 +179,12 @@ def _template_data(context: dict) -> dict[str, str]:
     }
 
 
-def _rate_limit_exceeded(*, channel: str, recipient: str, event_code: str) -> str:
-    """A Vietnamese reason when the recipient already had the most messages allowed in a window.
-
-    One-time codes and other messages are counted apart, so news about a dossier can never use up the
-    allowance a person needs to receive a sign-in code (and codes cannot be used to flood a phone)."""
-    limits = conf.rate_limits(channel)
-    if not limits:
-        return ""
-    _lock_recipient(channel, recipient)
-    now = timezone.now()
-    counted = Message.objects.filter(channel=channel, recipient=recipient).exclude(
-        status__in=[Status.RATE_LIMITED, Status.CANCELLED]
-    )
-    otp_prefix = "otp."
-    if event_code.startswith(otp_prefix):
-        counted = counted.filter(event__startswith=otp_prefix)
-    else:
-        counted = counted.exclude(event__startswith=otp_prefix)
-    windows = sorted(limits)
-    longest = max(window for window, _limit in windows)
-    counts = counted.filter(created_at__gt=now - datetime.timedelta(seconds=longest)).aggregate(
-        **{
-            f"w{index}": Count("pk", filter=Q(created_at__gt=now - datetime.timedelta(seconds=window)))
-            for index, (window, _limit) in enumerate(windows)
-        }
-    )  # every window in one query
-    for index, (window, limit) in enumerate(windows):
-        if counts[f"w{index}"] >= limit:
-            return f"Vượt giới hạn {limit} tin trong {_duration_vi(window)} cho người nhận này"
-    return ""
-
-
-def _lock_recipient(channel: str, recipient: str) -> None:
-    """Serialise concurrent notify() calls for one recipient until the transaction ends (PostgreSQL;
-    SQLite's IMMEDIATE transactions already serialise writers)."""
-    if connection.vendor != "postgresql":
-        return
-    digest = hashlib.blake2b(f"notify:{channel}:{recipient}".encode(), digest_size=8).digest()
-    key = int.from_bytes(digest, "big", signed=True)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
-
-
-def _duration_vi(seconds: int) -> str:
-    if seconds % 86400 == 0:
-        return f"{seconds // 86400} ngày"
-    if seconds % 3600 == 0:
-        return f"{seconds // 3600} giờ"
-    if seconds % 60 == 0:
-        return f"{seconds // 60} phút"
-    return f"{seconds} giây"
-
-
 def _enqueue_delivery(message_id: int, run_after: datetime.datetime | None = None) -> None:
     from dichvucong.notifications.tasks import deliver_message
 
     task = deliver_message
+    if run_after is not None and run_after <= timezone.now():
+        run_after = None
     if run_after is not None:
         if not task.get_backend().supports_defer:
             return  # the sweeper enqueues it once it is due
@@ -235,13 +216,15 @@ def message_deliver(*, message_id: int) -> Message | None:
 
 
 def _message_claim(*, message_id: int) -> tuple[Message, int] | None:
-    """Take the row for one attempt: pending and due, or sending with an expired lease (a dead worker)."""
+    """Take the row for one attempt: waiting and due, or sending with an expired lease (a dead worker).
+    On its first attempt a service SMS or e-mail takes in the other service messages still pending for the
+    same address (they become `combined`, in the same transaction: each goes out once, inside this one)."""
     now = timezone.now()
     with transaction.atomic():
         message = Message.objects.select_for_update(skip_locked=True).filter(pk=message_id).first()
         if message is None or message.status in Message.FINAL_STATUSES or message.provider_message_id:
             return None
-        if message.status == Status.PENDING and message.next_attempt_at > now:
+        if message.status in Message.WAITING_STATUSES and message.next_attempt_at > now:
             return None
         if message.status == Status.SENDING and message.locked_until and message.locked_until > now:
             return None
@@ -253,11 +236,54 @@ def _message_claim(*, message_id: int) -> tuple[Message, int] | None:
             )
             message.save(update_fields=["status", "locked_until", "last_error"])
             return None
+        update_fields = ["status", "attempts", "locked_until"]
+        first_service = message.attempts == 0 and message.kind == SERVICE and message.channel in (SMS, EMAIL)
+        if first_service and _message_take_companions(message):
+            update_fields += ["subject", "body", "sensitive"]
         message.status = Status.SENDING
         message.attempts += 1
         message.locked_until = now + datetime.timedelta(seconds=conf.lease_seconds())
-        message.save(update_fields=["status", "attempts", "locked_until"])
+        message.save(update_fields=update_fields)
     return message, message.attempts
+
+
+def _message_take_companions(message: Message) -> bool:
+    """Fold the other service messages pending for the message's address into it (oldest first, while the
+    text stays within the channel's bounds); rows another worker is claiming are left to that worker."""
+    companions = list(
+        Message.objects.select_for_update(skip_locked=True)
+        .filter(
+            channel=message.channel,
+            recipient=message.recipient,
+            provider=message.provider,
+            kind=SERVICE,
+            status=Status.PENDING,
+            attempts=0,
+            provider_message_id="",
+        )
+        .exclude(pk=message.pk)
+        .order_by("created_at", "pk")[:100]
+    )
+    chosen = [message]
+    for companion in companions:
+        trial = sorted([*chosen, companion], key=lambda row: (row.created_at, row.pk))
+        if not combining.fits(channel=message.channel, parts=[_part(row) for row in trial]):
+            break
+        chosen = trial
+    if len(chosen) == 1:
+        return False
+    combined = combining.combine(channel=message.channel, parts=[_part(row) for row in chosen])
+    message.subject, message.body = combined.subject[:300], combined.body
+    message.sensitive = any(row.sensitive for row in chosen)
+    Message.objects.filter(pk__in=[row.pk for row in chosen if row.pk != message.pk]).update(
+        status=Status.COMBINED, combined_into=message, locked_until=None
+    )
+    logger.info("notification %s carries %s combined message(s)", message.public_id, len(chosen) - 1)
+    return True
+
+
+def _part(message: Message) -> combining.Part:
+    return combining.Part(subject=message.subject, body=message.body)
 
 
 def _message_record_result(*, message_id: int, attempt: int, result: ProviderResult) -> Message:
@@ -274,6 +300,9 @@ def _message_record_result(*, message_id: int, attempt: int, result: ProviderRes
             message.last_error = ""
             message.save(
                 update_fields=["provider_message_id", "sent_at", "status", "locked_until", "last_error"]
+            )
+            Message.objects.filter(combined_into=message, sent_at__isnull=True).update(
+                sent_at=message.sent_at
             )
             logger.info("notification %s sent via %s", message.public_id, message.provider)
             return message
@@ -307,10 +336,13 @@ def _message_record_result(*, message_id: int, attempt: int, result: ProviderRes
 
 
 def outbox_sweep(*, now: datetime.datetime | None = None) -> int:
-    """Enqueue delivery for pending rows that are due and sending rows whose lease expired; returns how many.
-    Enqueuing twice is harmless: the claim in message_deliver lets one attempt through."""
+    """Enqueue delivery for waiting rows (pending, delayed) that are due and sending rows whose lease
+    expired; returns how many. Enqueuing twice is harmless: the claim in message_deliver lets one attempt
+    through."""
     now = now or timezone.now()
-    due = Q(status=Status.PENDING, next_attempt_at__lte=now) | Q(status=Status.SENDING, locked_until__lt=now)
+    due = Q(status__in=Message.WAITING_STATUSES, next_attempt_at__lte=now) | Q(
+        status=Status.SENDING, locked_until__lt=now
+    )
     ids = list(
         Message.objects.filter(due)
         .order_by("next_attempt_at")
@@ -327,7 +359,8 @@ def message_cancel(*, message_id: int) -> Message:
     """Cancel a message not yet sent (e.g. an OTP superseded by a newer one)."""
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message_id)
-        if message.status in (Status.PENDING, Status.RATE_LIMITED) and not message.provider_message_id:
+        waiting = (*Message.WAITING_STATUSES, Status.RATE_LIMITED)
+        if message.status in waiting and not message.provider_message_id:
             message.status = Status.CANCELLED
             message.save(update_fields=["status"])
     return message

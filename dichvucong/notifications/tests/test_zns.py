@@ -3,6 +3,7 @@ import pytest
 from dichvucong.notifications.models import Message
 from dichvucong.notifications.providers.zns import ZnsConfig, build_send_request, parse_send_response
 from dichvucong.notifications.services import message_deliver, notify
+from dichvucong.notifications.tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -105,9 +106,8 @@ def test_network_timeout_is_retried(zns):
 
 
 def test_an_event_without_an_approved_template_fails_without_calling_zalo(zns):
-    (message,) = notify(
-        event="account.welcome", zalo_phone="0912345678", context={"full_name": "An", "site_url": "x"}
-    )
+    user = make_user(phone="+84912345678", email="", notify_sms=False, notify_zalo=True)
+    (message,) = notify(event="account.welcome", user=user, context={"full_name": "An", "site_url": "x"})
 
     message_deliver(message_id=message.pk)
 
