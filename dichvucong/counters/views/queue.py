@@ -1,15 +1,22 @@
 """The queue: kiosk (public: take a number, check in a booking), hall display (public), counter page (staff).
 
-The kiosk and display pages are meant for a screen at the centre: big buttons, no sign-in, no JavaScript
-needed (the display refreshes itself with htmx, or with a meta refresh when scripts are off).
+The kiosk and display pages are meant for a screen at the centre: big buttons, no sign-in, no site menu, no
+JavaScript needed (the display refreshes itself with htmx, or with a meta refresh when scripts are off). The
+kiosk is shared by strangers one after another: its pages are never cached (the Back button reloads them), the
+ticket page goes back to the start by itself and answers only for a short while after the number was taken,
+and a half-typed check-in form is cleared after a minute and a half.
 """
 
 from __future__ import annotations
+
+import datetime
 
 from django.conf import settings as django_settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dichvucong.accounts.decorators import staff_required
@@ -19,6 +26,14 @@ from dichvucong.counters.forms import CheckInForm, StaffCheckInForm
 from dichvucong.counters.models import QueueTicket
 
 DISPLAY_REFRESH_SECONDS = 5
+CHECK_IN_IDLE_SECONDS = 90
+# After the ticket page went back to the start, a late reload (the Back button) may still reach it this long.
+TICKET_GRACE_SECONDS = 5
+
+
+def _ticket_screen_seconds() -> int:
+    """How long the kiosk shows a new ticket before it returns to the start page."""
+    return getattr(django_settings, "DVC_KIOSK_TICKET_SECONDS", 20)
 
 
 def _kiosk_limit() -> int:
@@ -33,6 +48,7 @@ def _limited(request: HttpRequest, action: str) -> bool:
 # --- kiosk --------------------------------------------------------------------------------------------
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def kiosk(request: HttpRequest, code: str) -> HttpResponse:
     settings = selectors.centre_settings(code=code, for_kiosk=True)
@@ -51,6 +67,7 @@ def kiosk(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "counters/kiosk.html", {"settings": settings, "fields": fields, "error": error})
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def kiosk_check_in(request: HttpRequest, code: str) -> HttpResponse:
     settings = selectors.centre_settings(code=code, for_kiosk=True)
@@ -69,21 +86,30 @@ def kiosk_check_in(request: HttpRequest, code: str) -> HttpResponse:
                 form.add_error(None, refused.message)
             else:
                 return redirect("counters:ticket", public_id=ticket.public_id)
-    return render(request, "counters/kiosk_check_in.html", {"settings": settings, "form": form})
+    context = {"settings": settings, "form": form, "idle_seconds": CHECK_IN_IDLE_SECONDS}
+    return render(request, "counters/kiosk_check_in.html", context)
 
 
+@never_cache
 def ticket(request: HttpRequest, public_id) -> HttpResponse:
     found = get_object_or_404(
         QueueTicket.objects.select_related("centre", "field", "booking__offering__procedure"),
         public_id=public_id,
     )
+    seconds = _ticket_screen_seconds()
+    shown_until = found.issued_at + datetime.timedelta(seconds=seconds + TICKET_GRACE_SECONDS)
+    if timezone.now() > shown_until:
+        # The person took their printed number and left: the screen belongs to the next one now.
+        return redirect("counters:kiosk", code=found.centre.code)
     ahead = selectors.tickets_ahead(ticket=found)
-    return render(request, "counters/ticket.html", {"ticket": found, "ahead": ahead})
+    context = {"ticket": found, "ahead": ahead, "screen_seconds": seconds}
+    return render(request, "counters/ticket.html", context)
 
 
 # --- hall display -------------------------------------------------------------------------------------
 
 
+@never_cache
 def display(request: HttpRequest, code: str) -> HttpResponse:
     settings = selectors.centre_settings(code=code, for_kiosk=True)
     board = selectors.display_board(centre=settings.centre, day=tickets.today_at(settings.centre))
