@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from dichvucong.catalogue.models import AgencyProcedure, Field, LifeEvent, Procedure, ProcedureVersion
+from dichvucong.catalogue.models import (
+    AgencyProcedure,
+    Field,
+    FormTemplate,
+    LifeEvent,
+    Procedure,
+    ProcedureVersion,
+    SearchSynonym,
+)
 
 
 @admin.register(Field)
@@ -38,3 +46,19 @@ class AgencyProcedureAdmin(admin.ModelAdmin):
     search_fields = ["local_code"]
     raw_id_fields = ["agency", "procedure"]
     list_select_related = ["agency", "procedure"]
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """Everyday words people search with and the official words the search uses instead."""
+
+    list_display = ["phrase", "replacement", "is_active", "updated_at"]
+    list_editable = ["replacement", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["phrase", "replacement"]
+
+
+@admin.register(FormTemplate)
+class FormTemplateAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "legal_source", "national_file_name"]
+    search_fields = ["code", "name"]

@@ -244,6 +244,11 @@ class Component(models.Model):
     # Kinds of file accepted for this component ("pdf", "jpeg", "png", "doc", "docx", "xlsx"); empty
     # means scans and office documents (all of them). A form may ask for docx/xlsx, a photo for jpeg.
     file_types = models.JSONField(_("loại tệp được nộp"), default=list, blank=True)
+    # The downloadable declaration (FormTemplate.code) named by this component, if we have it.
+    form_code = models.CharField(_("mã mẫu tờ khai"), max_length=40, blank=True)
+    # True when the procedure's e-form (ProcedureVersion.form_schema) is this declaration: a dossier
+    # filed online fills the e-form instead of uploading the signed paper form.
+    eform_replaces_upload = models.BooleanField(_("thay bằng biểu mẫu điện tử khi nộp trực tuyến"), default=False)
 
     class Meta:
         ordering = ["version", "position", "id"]
@@ -312,3 +317,56 @@ class AgencyProcedure(models.Model):
 
     def __str__(self) -> str:
         return self.local_code
+
+
+class FormTemplate(models.Model):
+    """A declaration (tờ khai, mẫu đơn) people can download, print and fill in by hand.
+
+    ``fields`` lists the official template's items ([{"label": ..., "lines": 1}], {"section": ...},
+    {"pledge": ...}) from which the
+    printable PDF is drawn; ``national_file_name`` keeps the file name the national catalogue publishes
+    (the link people know) when we ship no file of our own.
+    """
+
+    code = models.SlugField(_("mã mẫu"), max_length=40, unique=True)
+    name = models.CharField(_("tên mẫu"), max_length=500)
+    legal_source = models.CharField(_("ban hành kèm theo"), max_length=300, blank=True)
+    heading = models.CharField(_("tiêu đề trên mẫu"), max_length=300, blank=True)
+    addressee = models.CharField(_("kính gửi"), max_length=300, blank=True)
+    fields = models.JSONField(_("các mục của mẫu"), default=list, blank=True)
+    signers = models.JSONField(_("người ký"), default=list, blank=True)  # ["Người yêu cầu"] when empty
+    national_file_name = models.CharField(_("tên tệp trên CSDL quốc gia"), max_length=300, blank=True)
+    national_url = models.URLField(_("đường dẫn tệp trên CSDL quốc gia"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("mẫu đơn, tờ khai")
+        verbose_name_plural = _("mẫu đơn, tờ khai")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def has_file(self) -> bool:
+        return bool(self.fields)
+
+
+class SearchSynonym(models.Model):
+    """An everyday phrase and the official words the search uses instead ("cccd" → "căn cước").
+
+    Both sides are stored as typed; the search folds them (no accents, lower case). Maintained by the
+    administrator in the Django admin; seeded from ``catalogue/data/synonyms.json``.
+    """
+
+    phrase = models.CharField(_("cách nói thường dùng"), max_length=200, unique=True)
+    replacement = models.CharField(_("thay bằng (từ ngữ chính thức)"), max_length=300)
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["phrase"]
+        verbose_name = _("từ đồng nghĩa khi tìm kiếm")
+        verbose_name_plural = _("từ đồng nghĩa khi tìm kiếm")
+
+    def __str__(self) -> str:
+        return f"{self.phrase} → {self.replacement}"

@@ -12,17 +12,18 @@ from django.http import Http404
 from django.utils import timezone
 
 from dichvucong.agencies.models import Agency
-from dichvucong.catalogue import search
+from dichvucong.catalogue import fees, query, search
 from dichvucong.catalogue.models import (
     AgencyProcedure,
     FeeItem,
     Field,
+    FormTemplate,
     ImplementationLevel,
     LifeEvent,
     Procedure,
     ProcedureVersion,
 )
-from dichvucong.core.text import search_terms
+from dichvucong.core.text import fold, search_terms
 
 
 @dataclass
@@ -43,6 +44,8 @@ class SearchResult:
     page: Page
     terms: list[str] = field(default_factory=list)
     fuzzy: bool = False
+    # The query with its typos corrected, when the results are those of the corrected query.
+    suggestion: str = ""
 
     @property
     def total(self) -> int:
@@ -75,15 +78,23 @@ def procedure_search(
     terms = search_terms(filters.query, max_chars=settings.DVC_SEARCH_MAX_QUERY_CHARS)
     base = _filtered(filters)
     fuzzy = False
+    suggestion = ""
     if terms:
-        paginator = _paginator(search.apply_search(base, terms), page_size)
+        paginator = _paginator(search.apply_search(base, query.expand_synonyms(terms)), page_size)
         if paginator.count == 0:
-            fuzzy_paginator = _paginator(search.apply_fuzzy(base, terms), page_size)
+            # One typo per word ("khai sinhh"): correct against the indexed words, then try again.
+            corrected = query.correct_spelling(terms, known=query.synonym_words())
+            if corrected:
+                retry = _paginator(search.apply_search(base, query.expand_synonyms(corrected)), page_size)
+                if retry.count:
+                    paginator, suggestion = retry, " ".join(corrected)
+        if paginator.count == 0:
+            fuzzy_paginator = _paginator(search.apply_fuzzy(base, query.expand_synonyms(terms)), page_size)
             if fuzzy_paginator.count:
                 paginator, fuzzy = fuzzy_paginator, True
     else:
         paginator = _paginator(base.annotate(rank=Value(0.0)), page_size, order=("code",))
-    return SearchResult(page=paginator.get_page(page_number), terms=terms, fuzzy=fuzzy)
+    return SearchResult(page=paginator.get_page(page_number), terms=terms, fuzzy=fuzzy, suggestion=suggestion)
 
 
 def _paginator(queryset: QuerySet[Procedure], page_size: int, order=("-rank", "code")) -> Paginator:
@@ -118,6 +129,10 @@ class ProcedureDetail:
     version: ProcedureVersion | None
     offerings: list[AgencyProcedure]
     component_groups: list[tuple[str, list]]
+    # Fees per channel (one row per ChannelOption) and per offering, each fee once (see catalogue.fees).
+    channel_rows: list = field(default_factory=list)
+    online_offerings: list[AgencyProcedure] = field(default_factory=list)
+    forms: list[FormTemplate] = field(default_factory=list)
 
 
 def procedure_detail(*, code: str, on: datetime.date | None = None) -> ProcedureDetail:
@@ -141,11 +156,82 @@ def procedure_detail(*, code: str, on: datetime.date | None = None) -> Procedure
         .order_by("agency__level", "agency__code")
     )
     groups: dict[str, list] = {}
+    forms: dict[str, FormTemplate] = {}
     if version is not None:
+        codes = {component.form_code for component in version.components.all() if component.form_code}
+        forms = {form.code: form for form in FormTemplate.objects.filter(code__in=codes)}
         for component in version.components.all():
+            component.form = forms.get(component.form_code)
             groups.setdefault(component.case, []).append(component)
+        for offering in offerings:
+            offering.fee_lines = fees.offering_fee_lines(version=version, offering=offering)
     return ProcedureDetail(
-        procedure=procedure, version=version, offerings=offerings, component_groups=list(groups.items())
+        procedure=procedure,
+        version=version,
+        offerings=offerings,
+        component_groups=list(groups.items()),
+        channel_rows=fees.channel_rows(version=version, offerings=offerings) if version else [],
+        online_offerings=[offering for offering in offerings if offering.service_level],
+        forms=sorted(forms.values(), key=lambda form: form.name),
+    )
+
+
+@dataclass
+class OfferingGroup:
+    label: str
+    offerings: list[AgencyProcedure]
+
+
+@dataclass
+class OnlineOfferings:
+    procedure: Procedure
+    groups: list[OfferingGroup]
+    total: int  # before the name filter
+    query: str = ""
+
+    @property
+    def shown(self) -> int:
+        return sum(len(group.offerings) for group in self.groups)
+
+
+def online_offerings(*, code: str, query: str = "") -> OnlineOfferings:
+    """The agencies offering a procedure online, grouped by province and level, filtered by name.
+
+    ``query`` matches the agency's or its commune's name with or without accents ("hac thanh").
+    """
+    procedure = Procedure.objects.filter(code=code).exclude(status=Procedure.Status.ABOLISHED).first()
+    if procedure is None:
+        raise Http404("Không tìm thấy thủ tục")
+    offerings = list(
+        procedure.offerings.filter(is_active=True)
+        .exclude(service_level="")
+        .select_related("agency", "agency__admin_unit", "agency__admin_unit__parent")
+        .order_by("agency__level", "agency__name")
+    )
+    total = len(offerings)
+    words = fold(query).split()[:8]
+    if words:
+
+        def matches(offering: AgencyProcedure) -> bool:
+            unit = offering.agency.admin_unit
+            text = fold(f"{offering.agency.name} {offering.agency.short_name} {unit.name if unit else ''}")
+            return all(word in text.split() or word in text for word in words)
+
+        offerings = [offering for offering in offerings if matches(offering)]
+    groups: dict[str, list[AgencyProcedure]] = {}
+    for offering in offerings:
+        agency = offering.agency
+        unit = agency.admin_unit
+        province = unit.parent if unit is not None and unit.parent_id else unit
+        label = agency.get_level_display()
+        if province is not None and province.level == province.Level.PROVINCE:
+            label = f"{province.name} – {label}"
+        groups.setdefault(label, []).append(offering)
+    return OnlineOfferings(
+        procedure=procedure,
+        groups=[OfferingGroup(label=label, offerings=items) for label, items in groups.items()],
+        total=total,
+        query=query,
     )
 
 

@@ -7,6 +7,7 @@ import hashlib
 import json
 from dataclasses import asdict
 from decimal import Decimal
+from pathlib import Path
 from typing import Literal
 
 from django.db import transaction
@@ -21,14 +22,20 @@ from dichvucong.catalogue.models import (
     Component,
     FeeItem,
     Field,
+    FormTemplate,
     ImplementationLevel,
     LegalBasis,
     LifeEvent,
     Procedure,
     ProcedureVersion,
     ResultDocument,
+    SearchSynonym,
 )
 from dichvucong.core.text import fold, nfc
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+FORMS_FILE = DATA_DIR / "forms.json"
+SYNONYMS_FILE = DATA_DIR / "synonyms.json"
 
 UpsertOutcome = Literal["created", "updated", "unchanged"]
 MAX_FEE = 1_000_000_000
@@ -98,6 +105,9 @@ def _write_version_children(*, version: ProcedureVersion, record: r.ProcedureRec
             quantity_text=nfc(component.quantity_text)[:200],
             required=component.required,
             position=position,
+            form_code=(component.form_code or "")[:40],
+            # Only a declaration the procedure really has an e-form for can be waived online.
+            eform_replaces_upload=component.eform and bool(record.form_schema),
         )
         for position, component in enumerate(record.components)
         if nfc(component.name)
@@ -283,3 +293,46 @@ def procedure_create_from_listing(*, record: r.ProcedureRecord) -> tuple[Procedu
     if existing is not None:
         return existing, "unchanged"
     return procedure_upsert_from_record(record=record)
+
+
+_FORM_TEXT_KEYS = ("label", "section", "pledge")
+
+
+@transaction.atomic
+def form_templates_load(*, path: Path = FORMS_FILE) -> int:
+    """Create or update the downloadable declarations from a JSON list (``catalogue/data/forms.json``)."""
+    items = json.loads(path.read_text(encoding="utf-8"))
+    for item in items:
+        fields = [
+            {key: nfc(value) if key in _FORM_TEXT_KEYS else value for key, value in entry.items()}
+            for entry in item.get("fields", [])
+        ]
+        FormTemplate.objects.update_or_create(
+            code=slugify(item["code"])[:40],
+            defaults={
+                "name": nfc(item["name"])[:500],
+                "legal_source": nfc(item.get("legal_source", ""))[:300],
+                "heading": nfc(item.get("heading", ""))[:300],
+                "addressee": nfc(item.get("addressee", ""))[:300],
+                "fields": fields,
+                "signers": [nfc(signer) for signer in item.get("signers", [])],
+                "national_file_name": nfc(item.get("national_file_name", ""))[:300],
+                "national_url": (item.get("national_url") or "")[:500],
+            },
+        )
+    catalogue_changed()
+    return len(items)
+
+
+@transaction.atomic
+def synonyms_load(*, path: Path = SYNONYMS_FILE) -> int:
+    """Add the synonyms of a JSON list that are missing; the administrator's edits are kept."""
+    created = 0
+    for item in json.loads(path.read_text(encoding="utf-8")):
+        _synonym, was_created = SearchSynonym.objects.get_or_create(
+            phrase=nfc(item["phrase"]).strip()[:200],
+            defaults={"replacement": nfc(item["replacement"]).strip()[:300]},
+        )
+        created += was_created
+    catalogue_changed()
+    return created

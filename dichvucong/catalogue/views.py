@@ -2,15 +2,17 @@ from __future__ import annotations
 
 import functools
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from dichvucong.catalogue import caching, selectors
-from dichvucong.catalogue.models import Procedure
+from dichvucong.catalogue.form_pdf import render_form_template_pdf
+from dichvucong.catalogue.models import FormTemplate, Procedure
 
 MAX_QUERY_STRING = 4096
 
@@ -51,6 +53,16 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
         return HttpResponse(results)
     context = {
         "filters": filters,
+        "active_filters": sum(
+            bool(value)
+            for value in (
+                filters.field,
+                filters.agency,
+                filters.level,
+                filters.service_level,
+                filters.life_event,
+            )
+        ),
         "results_html": results,
         # Called by the template only when its fragment cache misses, then memoised for this request.
         "choices": functools.cache(filter_choices),
@@ -71,6 +83,8 @@ def procedure_page(request: HttpRequest, code: str) -> dict:
             "name": procedure.name,
             "service_level": procedure.service_level,
             "service_level_label": procedure.get_service_level_display(),
+            "online_count": len(detail.online_offerings),
+            "has_forms": any(form.has_file for form in detail.forms),
             "body": render_to_string("catalogue/_procedure_body.html", {"detail": detail}, request=request),
         }
 
@@ -96,3 +110,34 @@ def field_index(request: HttpRequest) -> HttpResponse:
 @require_safe
 def life_event_index(request: HttpRequest) -> HttpResponse:
     return render(request, "catalogue/life_event_index.html", {"events": selectors.life_event_list()})
+
+
+@require_safe
+def submit_online(request: HttpRequest, code: str) -> HttpResponse:
+    """Step between the procedure page and the dossier: choose the agency (commune, ward) to file with.
+
+    A procedure offered online by one agency goes straight to its submission; otherwise a list of the
+    offering agencies, grouped and searchable by name (a plain GET form: works without JavaScript).
+    """
+    query = request.GET.get("q", "")[:100]
+    offerings = selectors.online_offerings(code=code[:40], query=query)
+    if offerings.total == 1:
+        only = offerings.groups[0].offerings[0] if offerings.shown else None
+        if only is not None:
+            return redirect("dossiers:start", offering_id=only.pk)
+    return render(request, "catalogue/submit_online.html", {"offerings": offerings, "query": query})
+
+
+@require_safe
+def form_download(request: HttpRequest, code: str) -> HttpResponse:
+    """A blank declaration as a PDF, named in Vietnamese ("Tờ khai đăng ký khai sinh.pdf")."""
+    form = get_object_or_404(FormTemplate, code=code[:40])
+    if not form.has_file:
+        raise Http404("Mẫu này chưa có tệp tải về")
+    pdf = caching.cached("form-pdf", (form.code,), lambda: render_form_template_pdf(form), timeout=3600)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"{form.name}.pdf".replace("/", "-")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -63,6 +63,7 @@ class ChannelRecord:
     duration_unit: str = UNIT_UNSTATED
     duration_text: str = ""
     description: str = ""
+    curator_note: str = ""  # the curators' remark on the source: never shown to the public
 
 
 @dataclass
@@ -74,8 +75,9 @@ class FeeRecord:
     currency: str = "VND"
     per: str = FEE_PER_FIXED
     is_free: bool = False
-    note: str = ""
+    note: str = ""  # public: shown beside the fee
     source_text: str = ""
+    curator_note: str = ""  # the curators' remark on the source: never shown to the public
 
 
 @dataclass
@@ -87,6 +89,8 @@ class ComponentRecord:
     copy_count: int = 0  # bản sao
     quantity_text: str = ""
     required: bool = True
+    form_code: str = ""  # FormTemplate.code of the declaration to download ("TK-KHAI-SINH")
+    eform: bool = False  # the procedure's e-form (form_schema) replaces this declaration online
 
 
 @dataclass
@@ -127,6 +131,7 @@ class ProcedureRecord:
     legal_bases: list[LegalBasisRecord] = field(default_factory=list)
     life_events: list[str] = field(default_factory=list)  # slugs of LifeEvent
     form_schema: list[dict] = field(default_factory=list)  # e-form fields (see ProcedureVersion.form_schema)
+    curator_note: str = ""  # the curators' remarks on the record: never shown to the public
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -188,4 +193,5 @@ def procedure_record_from_dict(data: dict) -> ProcedureRecord:
         legal_bases=[LegalBasisRecord(**item) for item in data.get("legal_bases", [])],
         life_events=list(data.get("life_events", [])),
         form_schema=list(data.get("form_schema", [])),
+        curator_note=data.get("curator_note", ""),
     )
