@@ -17,7 +17,8 @@ LABELS = {
     "send_back": "Trả lại bước trước",
     "recall": "Thu hồi hồ sơ vừa chuyển",
     "reassign": "Bàn giao cho cán bộ khác",
-    "issue": "Đính kèm kết quả, chuyển về một cửa",
+    "draft": "Đính kèm dự thảo kết quả để lãnh đạo ký duyệt",
+    "issue": "Vào số, đính kèm kết quả, chuyển về một cửa",
     "return": "Trả kết quả cho công dân",
     "late_draft": "Dự thảo văn bản xin lỗi, hẹn lại ngày trả (Mẫu 04)",
     "late_decide": "Duyệt văn bản xin lỗi (Mẫu 04)",
@@ -53,6 +54,8 @@ def actions_for(*, dossier: Dossier, user: User, roles: set[str]) -> list[str]:
         and status == Status.PROCESSING
     )
     if holding and track.assignee_id == user.pk:
+        if track.step.produces_draft:
+            found.append("draft")
         if track.step.issues_result:
             found.append("issue")
         else:

@@ -19,10 +19,11 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from dichvucong.accounts.api import Message, has_second_factor, token_or_session
+from dichvucong.documents.responses import private_file_response
 from dichvucong.dossiers.models import Dossier
 from dichvucong.dossiers.models import Status as DossierStatus
 from dichvucong.dossiers.workflow import TransitionRefused
-from dichvucong.processing import late, selectors, services
+from dichvucong.processing import drafts, late, numbering, selectors, services
 from dichvucong.processing.actions import LABELS, actions_for, pending, track_of
 
 router = Router(tags=["Giải quyết hồ sơ"], auth=token_or_session)
@@ -47,6 +48,12 @@ class FieldError(Schema):
     field: str | None
 
 
+class PlannedStepOut(Schema):
+    position: int
+    name: str
+    due_at: datetime.datetime
+
+
 class TrackOut(Schema):
     state: str
     position: int = Field(description="0: tại Bộ phận một cửa")
@@ -56,6 +63,13 @@ class TrackOut(Schema):
     assignee_name: str
     step_started_at: datetime.datetime
     step_due_at: datetime.datetime | None
+    plan: list[PlannedStepOut] = Field(
+        description="Hạn của bước hiện tại và các bước sau (tăng dần, không sau ngày hẹn trả)"
+    )
+
+    @staticmethod
+    def resolve_plan(obj) -> list[dict]:
+        return obj.plan_items
 
     @staticmethod
     def resolve_assignee_name(obj) -> str:
@@ -129,6 +143,19 @@ class ResultOut(Schema):
     result_code: str
     name: str
     issued_at: datetime.datetime
+    number: str = Field(description="Số, ký hiệu (vào số)")
+    signed_on: datetime.date | None = Field(description="Ngày ký")
+
+
+class DraftOut(Schema):
+    id: int
+    name: str
+    result_code: str
+    state: str = Field(description="pending: chờ ký duyệt; signed: đã ký duyệt; returned: trả lại; replaced")
+    note: str
+    drafted_at: datetime.datetime
+    decided_at: datetime.datetime | None
+    decision_note: str
 
 
 class NoticeOut(Schema):
@@ -163,6 +190,7 @@ class ActionOut(Schema):
 class ProcessingOut(InboxItemOut):
     control_sheet: list[EntryOut]
     results: list[ResultOut]
+    draft_results: list[DraftOut]
     late_notices: list[LateNoticeOut]
     stop_notices: list[StopNoticeOut]
     withdrawal_requests: list[WithdrawalOut]
@@ -175,6 +203,10 @@ class ProcessingOut(InboxItemOut):
     @staticmethod
     def resolve_results(obj) -> list:
         return list(obj.results.all())
+
+    @staticmethod
+    def resolve_draft_results(obj) -> list:
+        return list(obj.draft_results.all())
 
     @staticmethod
     def resolve_late_notices(obj) -> list:
@@ -391,28 +423,87 @@ def reassign(request: HttpRequest, public_id: uuid.UUID, payload: ReassignIn):
 
 
 @router.post(
-    "/processing/dossiers/{public_id}/result",
+    "/processing/dossiers/{public_id}/draft-result",
     response=ACTION,
-    summary="Đính kèm kết quả và chuyển về Bộ phận một cửa (Đã xử lý xong)",
+    summary="Đính kèm (hoặc thay) dự thảo kết quả ở bước dự thảo, để lãnh đạo ký duyệt",
 )
-def issue_result(
+def draft_result(
     request: HttpRequest,
     public_id: uuid.UUID,
     file: File[UploadedFile],
     name: Form[str] = "Kết quả giải quyết",
     result_code: Form[str] = "",
     note: Form[str] = "",
+    expected_position: Form[int | None] = None,
 ):
     return _act(
         request,
         public_id,
-        lambda d: services.processing_issue_result(
+        lambda d: drafts.draft_result_attach(
             dossier_id=d.pk,
             officer=request.auth,
-            results=[services.ResultInput(name=name[:1000], result_code=result_code[:40], upload=file)],
+            upload=file,
+            name=name[:1000],
+            result_code=result_code[:40],
             note=note[:2000],
+            expected_position=expected_position,
         ),
     )
+
+
+@router.get(
+    "/processing/dossiers/{public_id}/draft-results/{draft_id}/file",
+    response={200: None, **STAFF},
+    summary="Tải tệp dự thảo kết quả (cán bộ của cơ quan giải quyết)",
+)
+def draft_result_file(request: HttpRequest, public_id: uuid.UUID, draft_id: int):
+    refused = _guard(request)
+    if refused is not None:
+        return refused
+    try:
+        dossier = selectors.processing_dossier(user=request.auth, public_id=public_id)
+    except Http404:
+        return Status(404, {"detail": NOT_FOUND})
+    draft = next((d for d in dossier.draft_results.all() if d.pk == draft_id), None)
+    if draft is None:
+        return Status(404, {"detail": "Không tìm thấy dự thảo."})
+    return private_file_response(draft.document, inline=False)
+
+
+@router.post(
+    "/processing/dossiers/{public_id}/result",
+    response=ACTION,
+    summary="Vào số (số, ký hiệu và ngày ký), đính kèm kết quả và chuyển về Bộ phận một cửa (Đã xử lý xong)",
+)
+def issue_result(
+    request: HttpRequest,
+    public_id: uuid.UUID,
+    file: File[UploadedFile | None] = None,
+    name: Form[str] = "Kết quả giải quyết",
+    result_code: Form[str] = "",
+    number: Form[str] = "",
+    signed_on: Form[str] = "",
+    note: Form[str] = "",
+):
+    """Without ``file`` the draft the leader signed is issued. ``signed_on``: dd/mm/yyyy or ISO."""
+
+    def act(d: Dossier):
+        try:
+            day = numbering.parse_signed_on(signed_on)
+        except numbering.NumberRefused as refused:
+            raise services.ProcessingError(refused.message, field=refused.field) from refused
+        item = services.ResultInput(
+            name=name[:1000],
+            result_code=result_code[:40],
+            upload=file,
+            number=number[:100],
+            signed_on=day,
+        )
+        services.processing_issue_result(
+            dossier_id=d.pk, officer=request.auth, results=[item], note=note[:2000]
+        )
+
+    return _act(request, public_id, act)
 
 
 @router.post("/processing/dossiers/{public_id}/return", response=ACTION, summary="Trả kết quả tại một cửa")

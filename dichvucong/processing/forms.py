@@ -29,19 +29,62 @@ class SendBackForm(forms.Form):
     )
 
 
-class IssueForm(forms.Form):
-    result = forms.ChoiceField(label=_("Kết quả giải quyết"))
-    file = forms.FileField(label=_("Văn bản kết quả (bản quét hoặc bản điện tử PDF)"))
-    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=2000)
+def _result_choices(results) -> list[tuple[str, str]]:
+    choices = [(f"{r.code}|{r.name}", f"{r.name} ({r.code})" if r.code else r.name) for r in results]
+    return choices or [("|Kết quả giải quyết", _("Kết quả giải quyết"))]
 
-    def __init__(self, *args, results=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = [(f"{r.code}|{r.name}", f"{r.name} ({r.code})" if r.code else r.name) for r in results]
-        self.fields["result"].choices = choices or [("|Kết quả giải quyết", _("Kết quả giải quyết"))]
 
+class ResultChoiceMixin:
     def result_parts(self) -> tuple[str, str]:
         code, _sep, name = self.cleaned_data["result"].partition("|")
         return code, name
+
+
+class DraftForm(ResultChoiceMixin, forms.Form):
+    result = forms.ChoiceField(label=_("Kết quả giải quyết"))
+    file = forms.FileField(
+        label=_("Tệp dự thảo kết quả"),
+        help_text=_("PDF, DOCX, JPEG hoặc PNG; lãnh đạo xem và ký duyệt bản này."),
+    )
+    note = forms.CharField(label=_("Ghi chú cho người ký duyệt"), required=False, max_length=2000)
+
+    def __init__(self, *args, results=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result"].choices = _result_choices(results)
+
+
+class IssueForm(ResultChoiceMixin, forms.Form):
+    result = forms.ChoiceField(label=_("Kết quả giải quyết"))
+    number = forms.CharField(
+        label=_("Số, ký hiệu"),
+        max_length=60,
+        help_text=_("Số vào sổ của văn bản kết quả, ví dụ 12/GCN-UBND."),
+    )
+    signed_on = forms.CharField(
+        label=_("Ngày ký"),
+        max_length=10,
+        help_text=_("Ngày/tháng/năm, ví dụ 05/12/2026; không sau hôm nay, không trước ngày tiếp nhận."),
+    )
+    file = forms.FileField(label=_("Văn bản kết quả (bản quét hoặc bản điện tử PDF)"))
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=2000)
+
+    def __init__(self, *args, results=(), signed_draft=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result"].choices = _result_choices(results)
+        if signed_draft is not None:
+            self.fields["file"].required = False
+            self.fields["file"].help_text = _(
+                "Để trống để ban hành bản dự thảo đã được lãnh đạo ký duyệt; "
+                "hoặc đính kèm bản quét đã ký, đóng dấu."
+            )
+
+    def clean_signed_on(self):
+        from dichvucong.processing.numbering import NumberRefused, parse_signed_on
+
+        try:
+            return parse_signed_on(self.cleaned_data["signed_on"])
+        except NumberRefused as refused:
+            raise forms.ValidationError(refused.message) from refused
 
 
 class ReturnForm(forms.Form):

@@ -7,6 +7,8 @@ The dossier's status belongs to ``dossiers.workflow``; nothing here writes ``Dos
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -140,6 +142,13 @@ class Track(models.Model):
     def __str__(self) -> str:
         return f"{self.dossier_id} @ {self.step_name}"
 
+    @property
+    def plan_items(self) -> list[dict]:
+        """The stored plan with its due times as datetimes (for the page)."""
+        return [
+            {**item, "due_at": datetime.datetime.fromisoformat(item["due_at"])} for item in self.plan or []
+        ]
+
 
 class HandoverKind(models.TextChoices):
     START = "start", _("Chuyển xử lý")
@@ -203,12 +212,60 @@ class DossierResult(models.Model):
     )
     issued_at = models.DateTimeField()
     downloaded_at = models.DateTimeField(null=True, blank=True)
+    # Vào số: the number and signing date the clerk (văn thư) records; numbers run per agency and year.
+    number = models.CharField(_("số, ký hiệu"), max_length=60, blank=True)
+    signed_on = models.DateField(_("ngày ký"), null=True, blank=True)
+    register_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    register_year = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["issued_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["register_agency", "register_year", "number"],
+                condition=~models.Q(number=""),
+                name="result_number_unique_per_agency_year",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.result_code} {self.name[:40]}"
+
+
+class DraftState(models.TextChoices):
+    PENDING = "pending", _("Chờ ký duyệt")
+    SIGNED = "signed", _("Đã ký duyệt")
+    RETURNED = "returned", _("Trả lại để sửa")
+    REPLACED = "replaced", _("Đã thay bằng bản khác")
+
+
+class DraftResult(models.Model):
+    """Dự thảo kết quả: the file the drafting step attaches for the signing step to approve (sign) or send
+    back; once signed it goes on to the issuing step (văn thư), which may issue it as the result."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="draft_results")
+    name = models.CharField(_("tên kết quả"), max_length=1000)
+    result_code = models.CharField(_("mã kết quả"), max_length=40, blank=True)
+    document = models.ForeignKey("documents.StoredDocument", on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("ghi chú"), blank=True)
+    state = models.CharField(max_length=10, choices=DraftState.choices, default=DraftState.PENDING)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    drafted_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["drafted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Dự thảo {self.dossier_id} {self.state}"
 
 
 class NoticeState(models.TextChoices):

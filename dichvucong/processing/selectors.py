@@ -18,6 +18,7 @@ from dichvucong.accounts.models import AgencyMembership, StaffRole, User
 from dichvucong.dossiers.models import Dossier, DossierEvent, DossierFile, Status
 from dichvucong.processing.models import (
     ControlSheetEntry,
+    DraftResult,
     LateNotice,
     NoticeState,
     StopNotice,
@@ -208,6 +209,10 @@ def processing_dossier(*, user: User, public_id) -> Dossier:
                 queryset=ControlSheetEntry.objects.select_related("from_user", "to_user"),
             ),
             "results__document",
+            Prefetch(
+                "draft_results",
+                queryset=DraftResult.objects.select_related("document", "drafted_by", "decided_by"),
+            ),
             Prefetch("late_notices", queryset=LateNotice.objects.select_related("drafted_by", "decided_by")),
             Prefetch("stop_notices", queryset=StopNotice.objects.select_related("drafted_by", "decided_by")),
             Prefetch("withdrawal_requests", queryset=WithdrawalRequest.objects.all()),

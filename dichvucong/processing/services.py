@@ -14,23 +14,25 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from dichvucong.accounts.models import AgencyMembership, StaffRole, User
 from dichvucong.documents.models import StoredDocument
 from dichvucong.documents.services import DocumentRefused, document_store
-from dichvucong.dossiers.models import Dossier, ResultDelivery, Status
+from dichvucong.dossiers.models import Dossier, DossierEvent, ResultDelivery, Status
 from dichvucong.dossiers.services import notify_applicant, order_postal
 from dichvucong.dossiers.workflow import TransitionRefused, transition
 from dichvucong.notifications.services import notify
-from dichvucong.processing import planning, workflows
+from dichvucong.processing import numbering, planning, workflows
 from dichvucong.processing.models import (
     COUNTER_STEP_NAME,
     ControlSheetEntry,
     DossierResult,
+    DraftResult,
+    DraftState,
     HandoverKind,
     ReturnMethod,
     ReturnRecord,
@@ -309,6 +311,13 @@ def processing_forward(
             )
         if step.produces_draft:
             track.draft_by = officer
+        if step.signs:  # Ký duyệt: the leader signs the draft in front of them
+            DraftResult.objects.filter(dossier=locked, state=DraftState.PENDING).update(
+                state=DraftState.SIGNED,
+                decided_by=officer,
+                decided_at=timezone.now(),
+                decision_note=note[:2000],
+            )
         next_step = track.workflow.steps.filter(position__gt=step.position).order_by("position").first()
         receiver = _pick_assignee(agency_id=locked.agency_id, role=next_step.role, preferred=to_user_id)
         entry = _move(
@@ -361,6 +370,12 @@ def processing_send_back(
         ):
             last_holder = None
         receiver = _pick_assignee(agency_id=locked.agency_id, role=previous.role, preferred=last_holder)
+        if previous.produces_draft or step.signs:  # the draft goes back to be corrected, with the reason
+            DraftResult.objects.filter(
+                dossier=locked, state__in=[DraftState.PENDING, DraftState.SIGNED]
+            ).update(
+                state=DraftState.RETURNED, decided_by=officer, decided_at=timezone.now(), decision_note=note
+            )
         entry = _move(
             dossier=locked,
             track=track,
@@ -506,7 +521,41 @@ def processing_mark_received(*, dossier: Dossier, user: User) -> None:
 class ResultInput:
     name: str
     result_code: str
-    upload: UploadedFile
+    upload: UploadedFile | None  # None: issue the draft the signing step approved
+    number: str = ""  # Vào số: số, ký hiệu
+    signed_on: datetime.date | None = None  # Vào số: ngày ký
+
+
+def _signed_draft(dossier: Dossier) -> DraftResult | None:
+    return (
+        DraftResult.objects.select_related("document")
+        .filter(dossier=dossier, state=DraftState.SIGNED)
+        .order_by("-id")
+        .first()
+    )
+
+
+def _store_result(*, owner: User, item: ResultInput, draft: DraftResult | None) -> StoredDocument:
+    """The result's file in ``owner``'s store: the upload, or a copy of the signed draft (checked again)."""
+    upload = item.upload
+    if upload is None:
+        if owner.pk == draft.document.owner_id:
+            return draft.document
+        with draft.document.file.open("rb") as handle:
+            upload = SimpleUploadedFile(
+                draft.document.original_name or "ket-qua.pdf", handle.read(), draft.document.content_type
+            )
+    try:
+        document, _created = document_store(
+            owner=owner,
+            upload=upload,
+            title=(item.name or "Kết quả giải quyết")[:200],
+            allowed_types=RESULT_TYPES,
+            source=StoredDocument.Source.RESULT,
+        )
+    except DocumentRefused as refused:
+        raise ProcessingError(refused.message, field="file", code=refused.code) from refused
+    return document
 
 
 def processing_issue_result(
@@ -517,7 +566,8 @@ def processing_issue_result(
     note: str = "",
     expected_position: int | None = None,
 ) -> Dossier:
-    """The issuing step attaches the signed result(s) and sends them to the counter: Đã xử lý xong."""
+    """The issuing step numbers (vào số) the signed result(s), attaches them (or issues the signed draft) and
+    sends them to the counter: Đã xử lý xong."""
     if not results:
         raise ProcessingError("Hãy đính kèm văn bản kết quả (bản quét hoặc bản điện tử).", field="file")
 
@@ -526,30 +576,61 @@ def processing_issue_result(
         _check_holder(track, officer, expected_position)
         if not track.step.issues_result:
             raise TransitionRefused("Chỉ bước ban hành mới chuyển kết quả về một cửa.", code="not_issue_step")
+        draft = _signed_draft(locked) if any(item.upload is None for item in results) else None
+        if draft is None and any(item.upload is None for item in results):
+            raise ProcessingError(
+                "Hãy đính kèm văn bản kết quả: hồ sơ chưa có dự thảo được lãnh đạo ký duyệt.", field="file"
+            )
+        registrations: list[numbering.Registration] = []
+        for item in results:
+            try:
+                registrations.append(
+                    numbering.result_number_check(
+                        dossier=locked,
+                        number=item.number,
+                        signed_on=item.signed_on,
+                        taken={r.number for r in registrations},
+                    )
+                )
+            except numbering.NumberRefused as refused:
+                raise ProcessingError(refused.message, field=refused.field, code=refused.code) from refused
         now = timezone.now()
         online = locked.result_delivery == ResultDelivery.ONLINE and locked.applicant_id is not None
         owner = locked.applicant if online else officer
         stored: list[DossierResult] = []
-        for item in results:
+        for item, registration in zip(results, registrations, strict=True):
+            document = _store_result(owner=owner, item=item, draft=draft)
             try:
-                document, _created = document_store(
-                    owner=owner,
-                    upload=item.upload,
-                    title=(item.name or "Kết quả giải quyết")[:200],
-                    allowed_types=RESULT_TYPES,
-                    source=StoredDocument.Source.RESULT,
-                )
-            except DocumentRefused as refused:
-                raise ProcessingError(refused.message, field="file", code=refused.code) from refused
-            stored.append(
-                DossierResult.objects.create(
-                    dossier=locked,
-                    result_code=item.result_code[:40],
-                    name=item.name[:1000],
-                    document=document,
-                    issued_by=officer,
-                    issued_at=now,
-                )
+                with transaction.atomic():  # two clerks numbering at once: the database has the last word
+                    stored.append(
+                        DossierResult.objects.create(
+                            dossier=locked,
+                            result_code=item.result_code[:40],
+                            name=item.name[:1000],
+                            document=document,
+                            issued_by=officer,
+                            issued_at=now,
+                            number=registration.number,
+                            signed_on=registration.signed_on,
+                            register_agency_id=registration.agency_id,
+                            register_year=registration.year,
+                        )
+                    )
+            except IntegrityError as clash:
+                raise ProcessingError(
+                    f"Số {registration.number} vừa được vào sổ cho một kết quả khác. Hãy dùng số khác.",
+                    field="number",
+                    code="number_taken",
+                ) from clash
+            DossierEvent.objects.create(  # on the public tracking page (not a status change)
+                dossier=locked,
+                action="result_registered",
+                from_status=locked.status,
+                to_status=locked.status,
+                actor=officer,
+                actor_role=R.CLERK,
+                agency=locked.agency,
+                data={"label": registration.label, "number": registration.number},
             )
         _close_open_entry(locked, now)
         ControlSheetEntry.objects.create(
@@ -572,6 +653,7 @@ def processing_issue_result(
         track.assignee = None
         track.step_started_at = now
         track.step_due_at = locked.due_at
+        track.plan = []
         track.dossier_due_at = locked.due_at
         track.save()
         locked.finished_at = now
@@ -583,7 +665,17 @@ def processing_issue_result(
         )
         if locked.result_delivery == ResultDelivery.POST:  # the post office delivers it (BCCI)
             transaction.on_commit(lambda pk=locked.pk: order_postal(pk, "delivery"), robust=True)
-        return {"results": [{"code": r.result_code, "name": r.name} for r in stored]}
+        return {
+            "results": [
+                {
+                    "code": r.result_code,
+                    "name": r.name,
+                    "number": r.number,
+                    "signed_on": r.signed_on.isoformat(),
+                }
+                for r in stored
+            ]
+        }
 
     return transition(dossier_id=dossier_id, action="resolve", actor=officer, note=note, effect=effect)
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("xu-ly/ho-so/<uuid:public_id>/", views.detail, name="detail"),
     path("xu-ly/ho-so/<uuid:public_id>/tep/<int:file_id>/", views.file_view, name="file"),
     path("xu-ly/ho-so/<uuid:public_id>/ket-qua/<int:result_id>/", views.result_view, name="result"),
+    path("xu-ly/ho-so/<uuid:public_id>/du-thao/<int:draft_id>/", views.draft_view, name="draft"),
     path(
         "xu-ly/ho-so/<uuid:public_id>/phieu-kiem-soat.pdf", views.control_sheet_pdf, name="control_sheet_pdf"
     ),

@@ -23,11 +23,19 @@ from dichvucong.accounts.selectors import agencies_administered_by, agencies_for
 from dichvucong.catalogue.models import AgencyProcedure
 from dichvucong.documents.responses import private_file_response
 from dichvucong.dossiers import selectors as dossier_selectors
-from dichvucong.dossiers.models import Dossier, Status
+from dichvucong.dossiers.models import Dossier, ResultDelivery, Status
 from dichvucong.dossiers.workflow import TransitionRefused
-from dichvucong.processing import forms, late, paperwork, selectors, services, workflows
+from dichvucong.processing import drafts, forms, late, paperwork, selectors, services, workflows
 from dichvucong.processing.actions import LABELS, actions_for, pending, track_of
-from dichvucong.processing.models import DossierResult, LateNotice, NoticeState, StopNotice, Workflow
+from dichvucong.processing.models import (
+    DossierResult,
+    DraftState,
+    LateNotice,
+    NoticeState,
+    StopNotice,
+    Workflow,
+)
+from dichvucong.worktime import schedule
 
 R = StaffRole
 processing_required = staff_required(
@@ -151,6 +159,9 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
     posted = request.POST.get("action") if request.method == "POST" else None
     data, files = (request.POST, request.FILES) if posted else (None, None)
 
+    draft = drafts.current_draft(dossier.draft_results.all())
+    signed_draft = draft if draft is not None and draft.state == DraftState.SIGNED else None
+
     def bound(name, form_class, **kwargs):
         return form_class(data if posted == name else None, files if posted == name else None, **kwargs)
 
@@ -165,7 +176,10 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
         if "reassign" in available
         else None,
         "send_back": bound("send_back", forms.SendBackForm),
-        "issue": bound("issue", forms.IssueForm, results=list(dossier.version.results.all())),
+        "draft": bound("draft", forms.DraftForm, results=list(dossier.version.results.all())),
+        "issue": bound(
+            "issue", forms.IssueForm, results=list(dossier.version.results.all()), signed_draft=signed_draft
+        ),
         "return": bound(
             "return",
             forms.ReturnForm,
@@ -216,6 +230,8 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
         "stop_pending": pending(dossier.stop_notices.all()),
         "withdrawal_pending": pending(dossier.withdrawal_requests.all()),
         "components": {item.component_id for item in dossier.files.all()},
+        "draft": draft,
+        "signed_draft": signed_draft,
     }
     return render(request, "processing/detail.html", context)
 
@@ -250,16 +266,35 @@ def _act(request: HttpRequest, dossier: Dossier, action: str, form) -> str:
             dossier_id=dossier.pk, officer=user, to_user_id=clean["to_user"], note=clean["note"]
         )
         return "Đã bàn giao hồ sơ."
-    if action == "issue":
+    if action == "draft":
         code, name = form.result_parts()
-        services.processing_issue_result(
+        drafts.draft_result_attach(
             dossier_id=dossier.pk,
             officer=user,
-            results=[services.ResultInput(name=name, result_code=code, upload=clean["file"])],
+            upload=clean["file"],
+            name=name,
+            result_code=code,
             note=clean["note"],
             expected_position=_expected(request),
         )
-        return "Đã chuyển kết quả về Bộ phận một cửa. Hồ sơ: Đã xử lý xong."
+        return "Đã đính kèm dự thảo kết quả. Chuyển hồ sơ sang bước tiếp theo để trình ký."
+    if action == "issue":
+        code, name = form.result_parts()
+        item = services.ResultInput(
+            name=name,
+            result_code=code,
+            upload=clean["file"] or None,
+            number=clean["number"],
+            signed_on=clean["signed_on"],
+        )
+        services.processing_issue_result(
+            dossier_id=dossier.pk,
+            officer=user,
+            results=[item],
+            note=clean["note"],
+            expected_position=_expected(request),
+        )
+        return "Đã vào số và chuyển kết quả về Bộ phận một cửa. Hồ sơ: Đã xử lý xong."
     if action == "return":
         services.processing_return(dossier_id=dossier.pk, officer=user, **clean)
         return "Đã trả kết quả cho công dân."
@@ -316,6 +351,17 @@ def result_view(request: HttpRequest, public_id, result_id: int) -> HttpResponse
     if result is None:
         raise Http404
     return private_file_response(result.document, inline=True)
+
+
+@processing_required
+@require_safe
+def draft_view(request: HttpRequest, public_id, draft_id: int) -> HttpResponse:
+    """A draft result, for staff of the dossier's agency (another agency's dossier is 404)."""
+    dossier = selectors.processing_dossier(user=request.user, public_id=public_id)
+    draft = next((d for d in dossier.draft_results.all() if d.pk == draft_id), None)
+    if draft is None:
+        raise Http404
+    return private_file_response(draft.document, inline=True)
 
 
 def _pdf(body: bytes, name: str) -> HttpResponse:
@@ -505,9 +551,17 @@ def citizen_results(request: HttpRequest, public_id) -> HttpResponse:
         if dossier.status in (Status.RESOLVED, Status.RETURNED)
         else []
     )
+    collect = None
+    if results and dossier.result_delivery == ResultDelivery.COUNTER and dossier.status == Status.RESOLVED:
+        office = dossier.intake_agency or dossier.agency  # the one-stop counter that received it returns it
+        calendar = schedule.calendar_for(office.pk)
+        ready = calendar.snap_to_working_time(dossier.finished_at or timezone.now())
+        collect = {"office": office, "hours": calendar.hours, "from": ready}
     context = {
         "dossier": dossier,
         "results": results,
+        "collect": collect,
+        "returned": getattr(dossier, "return_record", None) if dossier.status == Status.RETURNED else None,
         "late_notices": LateNotice.objects.filter(dossier=dossier, state=NoticeState.APPROVED),
         "stop_notices": StopNotice.objects.filter(dossier=dossier, state=NoticeState.APPROVED),
     }

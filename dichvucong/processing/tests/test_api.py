@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from conftest import login_with_second_factor
 from dichvucong.accounts.services import api_token_create
@@ -86,11 +87,18 @@ def test_result_and_return_over_the_api(client, pdata, accepted):
     upload = SimpleUploadedFile("kq.pdf", PDF + b"api", content_type="application/pdf")
     response = client.post(
         f"{url}/result",
-        {"file": upload, "name": "Giấy khai sinh", "result_code": "KQ.G15.000031"},
+        {
+            "file": upload,
+            "name": "Giấy khai sinh",
+            "result_code": "KQ.G15.000031",
+            "number": "20/GCN-UBND",
+            "signed_on": timezone.localdate().isoformat(),
+        },
         **bearer(data["vanthu.a"]),
     )
     assert response.status_code == 200, response.json()
     assert response.json()["results"][0]["result_code"] == "KQ.G15.000031"
+    assert response.json()["results"][0]["number"] == "20/GCN-UBND"
     response = client.post(
         f"{url}/return",
         {"recipient_name": ""},

@@ -102,6 +102,8 @@ def test_counter_to_return_then_a_late_dossier_with_mau_04(live_server, browser_
     result = tmp_path / "giay-khai-sinh.pdf"
     result.write_bytes(b"%PDF-1.4\n% ket qua\n%%EOF\n")
     page.get_by_label("Văn bản kết quả (bản quét hoặc bản điện tử PDF)").set_input_files(str(result))
+    page.get_by_label("Số, ký hiệu").fill("7/GCN-UBND")
+    page.get_by_label("Ngày ký").fill(timezone.localdate().strftime("%d/%m/%Y"))
     click(page, "Chuyển kết quả về một cửa")
     assert "Đã xử lý xong" in page.content()
     sign_out(page, url)

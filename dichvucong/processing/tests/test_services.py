@@ -23,6 +23,8 @@ from dichvucong.processing.models import (
 from dichvucong.processing.tests.conftest import PDF, accepted_dossier
 from dichvucong.worktime import schedule
 
+NUMBERED = {"number": "1/GCN-UBND", "signed_on": timezone.localdate()}  # Vào số
+
 
 def result_file(tag="kq"):
     return SimpleUploadedFile(f"{tag}.pdf", PDF + tag.encode(), content_type="application/pdf")
@@ -77,7 +79,9 @@ def test_counter_specialist_head_leader_clerk_counter_with_the_control_sheet(pda
         dossier_id=dossier.pk,
         officer=data["vanthu.a"],
         results=[
-            services.ResultInput(name="Giấy khai sinh", result_code="KQ.G15.000031", upload=result_file())
+            services.ResultInput(
+                name="Giấy khai sinh", result_code="KQ.G15.000031", upload=result_file(), **NUMBERED
+            )
         ],
     )
     dossier.refresh_from_db()
@@ -289,7 +293,7 @@ def test_only_the_issuing_step_resolves_and_a_bad_file_changes_nothing(pdata, ac
         services.processing_issue_result(
             dossier_id=dossier.pk,
             officer=data["lanhdao.a"],
-            results=[services.ResultInput(name="KQ", result_code="", upload=result_file())],
+            results=[services.ResultInput(name="KQ", result_code="", upload=result_file(), **NUMBERED)],
         )
     assert snapshot(dossier) == before
 
@@ -300,7 +304,7 @@ def test_only_the_issuing_step_resolves_and_a_bad_file_changes_nothing(pdata, ac
         services.processing_issue_result(
             dossier_id=dossier.pk,
             officer=data["vanthu.a"],
-            results=[services.ResultInput(name="KQ", result_code="", upload=fake)],
+            results=[services.ResultInput(name="KQ", result_code="", upload=fake, **NUMBERED)],
         )
     assert snapshot(dossier) == before
 
@@ -313,7 +317,9 @@ def test_online_result_goes_to_the_citizens_store_and_the_download_returns_it(pd
         dossier_id=dossier.pk,
         officer=data["vanthu.a"],
         results=[
-            services.ResultInput(name="Giấy khai sinh", result_code="KQ.G15.000031", upload=result_file())
+            services.ResultInput(
+                name="Giấy khai sinh", result_code="KQ.G15.000031", upload=result_file(), **NUMBERED
+            )
         ],
     )
     result = DossierResult.objects.get(dossier=dossier)

@@ -5,6 +5,7 @@ import io
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from conftest import login_with_second_factor
@@ -55,6 +56,8 @@ def test_the_whole_path_in_pages_with_the_control_sheet(pdata, accepted):
             "position": 4,
             "result": "KQ.G15.000031|Giấy khai sinh (bản chính)",
             "file": io.BytesIO(PDF + b"kq"),
+            "number": "15/GCN-UBND",
+            "signed_on": timezone.localdate().strftime("%d/%m/%Y"),
             "note": "",
         },
         follow=True,
@@ -191,6 +194,8 @@ def test_citizen_withdraws_and_downloads_the_online_result(pdata):
             "position": 4,
             "result": "KQ.G15.000031|Giấy khai sinh (bản chính)",
             "file": io.BytesIO(PDF + b"x"),
+            "number": "16/GCN-UBND",
+            "signed_on": timezone.localdate().strftime("%d/%m/%Y"),
         },
     )
     citizen = Client()
