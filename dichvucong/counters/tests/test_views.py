@@ -249,6 +249,27 @@ def test_display_shows_each_counter_and_refreshes_without_javascript(
     assert "<html" not in fragment.content.decode()
 
 
+def test_kiosk_pages_have_no_menu_are_never_cached_and_the_ticket_is_shown_briefly(client, setup, settings):
+    settings.DVC_KIOSK_TICKET_SECONDS = 20
+    start = client.get(f"/xep-hang/{CENTRE}/")
+    taken = client.post(f"/xep-hang/{CENTRE}/", {"field": setup["birth"].procedure.field_id})
+    shown = client.get(taken.url)
+    check_in = client.get(f"/xep-hang/{CENTRE}/co-hen/")
+    display = client.get(f"/xep-hang/{CENTRE}/man-hinh/")
+    QueueTicket.objects.update(issued_at=timezone.now() - datetime.timedelta(seconds=21))
+    later = client.get(taken.url)
+
+    for page in (start, shown, check_in, display):
+        assert "no-store" in page["Cache-Control"]
+        assert 'class="site-header"' not in page.content.decode()
+        assert "Điều hướng chính" not in page.content.decode()
+    assert f'<meta http-equiv="refresh" content="20;url=/xep-hang/{CENTRE}/">' in shown.content.decode()
+    assert f'<meta http-equiv="refresh" content="90;url=/xep-hang/{CENTRE}/">' in check_in.content.decode()
+    assert ">001<" in shown.content.decode()
+    assert later.status_code == 302 and later.url == f"/xep-hang/{CENTRE}/"
+    assert QueueTicket.objects.count() == 1
+
+
 @pytest.mark.parametrize("url", ["/mot-cua/quay/", "/mot-cua/lich-hen/000.01.31.H56/"])
 def test_staff_pages_need_the_second_factor(client, setup, url):
     client.force_login(setup["receptionist"])

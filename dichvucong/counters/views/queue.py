@@ -27,8 +27,6 @@ from dichvucong.counters.models import QueueTicket
 
 DISPLAY_REFRESH_SECONDS = 5
 CHECK_IN_IDLE_SECONDS = 90
-# After the ticket page went back to the start, a late reload (the Back button) may still reach it this long.
-TICKET_GRACE_SECONDS = 5
 
 
 def _ticket_screen_seconds() -> int:
@@ -97,8 +95,7 @@ def ticket(request: HttpRequest, public_id) -> HttpResponse:
         public_id=public_id,
     )
     seconds = _ticket_screen_seconds()
-    shown_until = found.issued_at + datetime.timedelta(seconds=seconds + TICKET_GRACE_SECONDS)
-    if timezone.now() > shown_until:
+    if timezone.now() > found.issued_at + datetime.timedelta(seconds=seconds):
         # The person took their printed number and left: the screen belongs to the next one now.
         return redirect("counters:kiosk", code=found.centre.code)
     ahead = selectors.tickets_ahead(ticket=found)
