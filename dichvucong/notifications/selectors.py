@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from dichvucong.notifications import conf, registry
 from dichvucong.notifications.addresses import normalise_phone
@@ -60,9 +60,13 @@ def outbox_list(*, viewer, filters: OutboxFilters, page_number: int | str = 1) -
     term = _recipient_term(filters.recipient)
     if term:
         queryset = queryset.filter(recipient__icontains=term)
-    queryset = queryset.select_related("user").only(
+    queryset = queryset.select_related("user", "combined_into").annotate(
+        combined_count=Count("combined_messages")
+    )
+    queryset = queryset.only(
         "public_id",
         "event",
+        "kind",
         "channel",
         "provider",
         "recipient",
@@ -77,5 +81,8 @@ def outbox_list(*, viewer, filters: OutboxFilters, page_number: int | str = 1) -
         "sent_at",
         "user__full_name",
         "user__username",
+        "combined_into__public_id",
+        "combined_into__status",
+        "combined_into__sent_at",
     )
     return Paginator(queryset, OUTBOX_PAGE_SIZE).get_page(page_number)
