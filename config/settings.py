@@ -220,12 +220,36 @@ TASKS = {
     }
 }
 
-CACHES = {
-    "default": {
-        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
-        "LOCATION": os.environ.get("CACHE_LOCATION", "dichvucong"),
+# Cache: whatever is kept between requests (pending sign-ups, captcha tokens, tracking cards, catalogue pages)
+# must be seen by every server process, so the default is a table in the database (no extra server; created
+# by `manage.py createcachetable`). REDIS_URL (or CACHE_BACKEND/CACHE_LOCATION) switches to Redis. The test
+# suite runs in one process and keeps the fast per-process memory cache unless CACHE_BACKEND says otherwise;
+# the tests that start several server processes run them with this default. Rate limits are counted apart
+# (core.ratelimit: Redis when the cache is Redis, otherwise a database table).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if os.environ.get("CACHE_BACKEND"):
+    CACHES = {
+        "default": {
+            "BACKEND": os.environ["CACHE_BACKEND"],
+            "LOCATION": os.environ.get("CACHE_LOCATION", "dichvucong"),
+        }
     }
-}
+elif REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+elif env_bool("DVC_TESTING", False):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dichvucong"}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "dvc_cache",
+            # Django culls a third of the entries past MAX_ENTRIES (default 300), pending sign-ups included:
+            # keep the bound far above what the portal holds at once (entries live 30 s to 30 min).
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DVC_CACHE_MAX_ENTRIES", "50000"))},
+        }
+    }
 
 # Security defaults.
 SESSION_COOKIE_HTTPONLY = True

@@ -1,8 +1,34 @@
-"""Fixed-window rate limits kept in the cache (shared between processes when the cache is Redis)."""
+"""Fixed-window rate limits, counted atomically and shared by every server process.
+
+Each event is one atomic increment of a counter named after the limited thing and the window it falls in
+(``<key>:<window seconds>:<window start>``), so a new window is a new counter and nothing ever has to be
+reset:
+
+- when the default cache is Redis (``django.core.cache.backends.redis.RedisCache``): ``SET key 0 EX <window>
+  NX`` and ``INCR key`` in one MULTI/EXEC transaction. The counter is created with its expiry in the same
+  atomic step that counts, so it can never live without one. (Django's ``cache.incr`` on Redis is EXISTS
+  then INCR: a key expiring in between was recreated without expiry and locked its address out for good.)
+- otherwise: one ``INSERT … ON CONFLICT (key) DO UPDATE SET count = count + 1 RETURNING count`` on the
+  ``core.RateLimitCounter`` table (SQLite 3.35+ and PostgreSQL), so no extra server is needed and every
+  process sees the same count. Rows of windows that have ended are deleted now and then (``prune``).
+
+Inside a transaction the database counter is part of it (a rolled-back request did not happen), and on
+PostgreSQL its row stays locked until the transaction ends: call ``hit`` before long work, not within it.
+"""
 
 from __future__ import annotations
 
-from django.core.cache import cache
+import datetime
+import hashlib
+import random
+import time
+
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.db import connections, router
+
+PRUNE_ONE_IN = 200  # on average one counting call in this many also deletes the counters of ended windows
+_MAX_KEY_LENGTH = 120
 
 
 def client_ip(request) -> str:
@@ -12,15 +38,66 @@ def client_ip(request) -> str:
 
 def hit(key: str, *, limit: int, window_seconds: int) -> bool:
     """Count one event for ``key``; False once more than ``limit`` events fall in the window."""
-    cache_key = f"ratelimit:{key}"
-    try:
-        count = cache.incr(cache_key)  # the common case: the window is already open
-    except ValueError:  # no window yet (or it just expired): open one
-        if cache.add(cache_key, 1, window_seconds):
-            return True
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            cache.set(cache_key, 1, window_seconds)
-            return True
-    return count <= limit
+    return count(key, window_seconds=window_seconds) <= limit
+
+
+def count(key: str, *, window_seconds: int) -> int:
+    """Count one event for ``key`` and return how many fell in the current window, this one included."""
+    if window_seconds < 1:
+        raise ValueError("window_seconds must be at least 1")
+    window_start = int(_now() // window_seconds) * window_seconds
+    name = f"{_short(key)}:{window_seconds}:{window_start}"
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        return _redis_count(backend, name, window_seconds)
+    return _db_count(name, expires_at=window_start + window_seconds)
+
+
+def prune() -> int:
+    """Delete the database counters of windows that have ended; returns how many went."""
+    from dichvucong.core.models import RateLimitCounter
+
+    now = datetime.datetime.fromtimestamp(_now(), tz=datetime.UTC)
+    deleted, _ = RateLimitCounter.objects.filter(expires_at__lte=now).delete()
+    return deleted
+
+
+def _now() -> float:
+    return time.time()
+
+
+def _short(key: str) -> str:
+    """Keys stay readable (an operator may look one up); very long ones are replaced by their digest."""
+    if len(key) <= _MAX_KEY_LENGTH:
+        return key
+    return "h:" + hashlib.blake2b(key.encode(), digest_size=20).hexdigest()
+
+
+def _redis_count(backend: RedisCache, name: str, window_seconds: int) -> int:
+    redis_key = backend.make_and_validate_key(f"ratelimit:{name}")
+    client = backend._cache.get_client(redis_key, write=True)
+    with client.pipeline(transaction=True) as pipe:
+        pipe.set(redis_key, 0, ex=window_seconds, nx=True)
+        pipe.incr(redis_key)
+        _, value = pipe.execute()
+    return int(value)
+
+
+def _db_count(name: str, *, expires_at: int) -> int:
+    from dichvucong.core.models import RateLimitCounter
+
+    connection = connections[router.db_for_write(RateLimitCounter)]
+    qn = connection.ops.quote_name
+    table = qn(RateLimitCounter._meta.db_table)
+    key, counted, expires = qn("key"), qn("count"), qn("expires_at")
+    expiry = datetime.datetime.fromtimestamp(expires_at, tz=datetime.UTC)
+    sql = (
+        f"INSERT INTO {table} ({key}, {counted}, {expires}) VALUES (%s, 1, %s) "  # noqa: S608 (names only)
+        f"ON CONFLICT ({key}) DO UPDATE SET {counted} = {table}.{counted} + 1 RETURNING {counted}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [name, connection.ops.adapt_datetimefield_value(expiry)])
+        value = cursor.fetchone()[0]
+    if random.randrange(PRUNE_ONE_IN) == 0:
+        prune()
+    return int(value)
