@@ -8,11 +8,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dichvucong.accounts import captcha, identity, services
+from dichvucong.accounts.dates import TypedDateField, TypedDateInput
 from dichvucong.accounts.models import StaffRole, User
 from dichvucong.accounts.passwords import password_errors
 from dichvucong.agencies.models import AdministrativeUnit
-
-DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"inputmode": "numeric", "autocomplete": "bday"})
 
 
 class CaptchaMixin(forms.Form):
@@ -70,13 +69,13 @@ class RegistrationForm(CaptchaMixin):
         max_length=300,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    date_of_birth = forms.DateField(
+    date_of_birth = TypedDateField(
         label=_("Ngày sinh"),
-        help_text=_("Ví dụ: 27/10/1990. Doanh nghiệp bỏ trống."),
+        help_text=_("Ngày/tháng/năm, ví dụ 27/10/1990 (gõ 27101990 cũng được). Doanh nghiệp bỏ trống."),
         required=False,
-        widget=DATE_INPUT,
-        input_formats=["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"],
-        error_messages={"invalid": _("Ngày sinh phải có dạng ngày/tháng/năm, ví dụ 27/10/1990.")},
+        past_only=True,
+        min_year=1900,
+        widget=TypedDateInput(attrs={"autocomplete": "bday"}),
     )
     gender = forms.ChoiceField(
         label=_("Giới tính"),
