@@ -20,6 +20,7 @@ from collections.abc import Callable
 import pydantic
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from ninja import Field as SchemaField
@@ -31,6 +32,7 @@ from dichvucong.accounts.selectors import agencies_for_user
 from dichvucong.catalogue.models import AgencyProcedure
 from dichvucong.core.ratelimit import client_ip, hit
 from dichvucong.documents.models import StoredDocument
+from dichvucong.dossiers import cases as case_rules
 from dichvucong.dossiers import forms, selectors, services
 from dichvucong.dossiers.models import Dossier, DossierFile
 from dichvucong.dossiers.models import Status as DossierStatus
@@ -116,7 +118,8 @@ class ComponentOut(Schema):
     id: int
     name: str
     case: str
-    required: bool
+    required: bool = SchemaField(description="Phải đính kèm tệp trước khi nộp")
+    eform: bool = SchemaField(False, description="Tờ khai điện tử (fields) thay cho việc tải lên tờ khai này")
 
 
 class FileOut(Schema):
@@ -167,7 +170,8 @@ class ProblemOut(Schema):
 
 class DossierOut(DossierSummaryOut):
     tracking_secret: str
-    case: str
+    case: str = SchemaField(description="Các trường hợp đặc biệt, mỗi dòng một (rỗng: thông thường)")
+    cases: list[str] = SchemaField(description="Các trường hợp đặc biệt áp dụng; rỗng: thông thường")
     channel: str
     applicant_name: str
     applicant_id_number: str
@@ -181,6 +185,7 @@ class DossierOut(DossierSummaryOut):
     result_delivery: str
     delivery_address: str
     home_pickup: bool
+    pickup_address: str
     received_at: datetime.datetime | None
     finished_at: datetime.datetime | None
     refusal_reasons: list[str]
@@ -197,8 +202,21 @@ class DossierOut(DossierSummaryOut):
         return obj.form_data.get("request", "")
 
     @staticmethod
-    def resolve_components(obj) -> list:
-        return services.components_for(obj)
+    def resolve_cases(obj) -> list[str]:
+        return case_rules.chosen_cases(obj.case)
+
+    @staticmethod
+    def resolve_components(obj) -> list[dict]:
+        return [
+            {
+                "id": component.pk,
+                "name": component.name,
+                "case": component.case,
+                "required": services.upload_required(component, obj),
+                "eform": case_rules.eform_replaces_upload(component, obj.version),
+            }
+            for component in services.components_for(obj)
+        ]
 
     @staticmethod
     def resolve_files(obj) -> list:
@@ -249,7 +267,12 @@ class SubmissionOut(Schema):
 
 class CreateIn(Schema):
     offering_id: int = SchemaField(description="Thủ tục tại cơ quan (AgencyProcedure)")
-    case: str = SchemaField("", max_length=1000)
+    cases: list[str] = SchemaField(
+        default_factory=list,
+        max_length=20,
+        description="Các trường hợp đặc biệt áp dụng (tên nhóm thành phần); bỏ trống: thông thường",
+    )
+    case: str = SchemaField("", max_length=1000, description="Một trường hợp (cách cũ, như cases=[case])")
 
 
 class DraftIn(Schema):
@@ -266,6 +289,10 @@ class DraftIn(Schema):
     result_delivery: str | None = SchemaField(None, description="counter | post | online")
     delivery_address: str | None = None
     home_pickup: bool | None = None
+    pickup_address: str | None = SchemaField(None, description="Địa chỉ bưu điện đến nhận hồ sơ giấy")
+    cases: list[str] | None = SchemaField(
+        None, max_length=20, description="Các trường hợp đặc biệt áp dụng; [] : trường hợp thông thường"
+    )
     fields: dict[str, str] | None = SchemaField(
         None, description="Câu trả lời tờ khai điện tử theo tên trường (ngày dạng dd/mm/yyyy)"
     )
@@ -468,7 +495,12 @@ MULTIPART_SUBMISSION = {
                     "required": ["offering_id"],
                     "properties": {
                         "offering_id": {"type": "integer", "description": "Thủ tục tại cơ quan"},
-                        "case": {"type": "string", "description": "Trường hợp (nếu thủ tục có nhiều)"},
+                        "case": {
+                            "type": "array",
+                            "items": {"type": "string"},
+                            "description": "Trường hợp đặc biệt áp dụng (gửi lặp lại cho nhiều trường hợp); "
+                            "bỏ trống: trường hợp thông thường",
+                        },
                         **{
                             name: {"type": "string"}
                             for name in DRAFT_FORM_FIELDS
@@ -504,12 +536,9 @@ def dossier_create(request: HttpRequest, payload: CreateIn):
     )
     if offering is None:
         return Status(422, {"detail": "Không có thủ tục này tại cơ quan đã chọn.", "field": "offering_id"})
-    version = offering.procedure.current_version
-    cases = sorted({c.case for c in version.components.all() if c.case}) if version else []
-    if cases and payload.case not in cases:
-        return Status(422, {"detail": "Hãy chọn trường hợp của bạn.", "field": "case"})
+    cases = [*payload.cases, *([payload.case] if payload.case else [])]
     try:
-        dossier = services.dossier_create_draft(applicant=request.auth, offering=offering, case=payload.case)
+        dossier = services.dossier_create_draft(applicant=request.auth, offering=offering, cases=cases)
     except HANDLED as exc:
         return _error(exc)
     return Status(201, _mine(request, dossier.public_id))
@@ -536,14 +565,17 @@ def submission_create(request: HttpRequest):
     version = offering.procedure.current_version if offering else None
     if version is None:
         return Status(422, {"detail": "Không có thủ tục này tại cơ quan đã chọn.", "field": "offering_id"})
-    case = data.get("case", "")
     components = {component.pk: component for component in version.components.all()}
-    cases = sorted({c.case for c in components.values() if c.case})
-    if cases and case not in cases:
-        return Status(422, {"detail": "Hãy chọn trường hợp của bạn.", "field": "case"})
     sent = {key: value for key, value in data.dict().items() if key not in {"offering_id", "case"}}
+    if "pickup_address" not in sent and sent.get("applicant_address"):
+        sent["pickup_address"] = sent["applicant_address"]  # clients written before the field existed
     form = forms.DraftForm({**services.profile_defaults(request.auth), **sent}, schema=version.form_schema)
     errors = {} if form.is_valid() else {f: [str(m) for m in msgs] for f, msgs in form.errors.items()}
+    cases = data.getlist("case")
+    try:
+        case_rules.cases_check(case_rules.case_plan(version), cases)
+    except case_rules.CaseRefused as refused:
+        errors["case"] = [refused.message]
     uploads, documents = [], []
     for key in request.FILES:
         component = components.get(_component_id(key, "file_"))
@@ -566,7 +598,7 @@ def submission_create(request: HttpRequest):
         dossier, created = services.dossier_submit_complete(
             applicant=request.auth,
             offering=offering,
-            case=case,
+            cases=cases,
             fields={name: cleaned[name] for name in DRAFT_FORM_FIELDS if name != "request"},
             form_data={"request": cleaned["request"], "fields": form.schema_values()},
             uploads=uploads,
@@ -624,18 +656,22 @@ def dossier_update(request: HttpRequest, public_id: uuid.UUID, payload: DraftIn)
         current["request"] = dossier.form_data.get("request", "")
         current.update({f"f_{name}": v for name, v in dossier.form_data.get("fields", {}).items()})
         sent = {name: value for name, value in payload.dict(exclude_unset=True).items() if value is not None}
+        cases = sent.pop("cases", None)
         sent.update({f"f_{name}": value for name, value in (sent.pop("fields", None) or {}).items()})
         form = forms.DraftForm({**current, **sent}, schema=dossier.version.form_schema)
         if not form.is_valid():
             errors = {field: [str(m) for m in messages] for field, messages in form.errors.items()}
             return Status(422, {"detail": "Thông tin hồ sơ chưa hợp lệ.", "errors": errors})
         data = form.cleaned_data
-        services.dossier_update_draft(
-            dossier=dossier,
-            applicant=request.auth,
-            form_data={**dossier.form_data, "request": data["request"], "fields": form.schema_values()},
-            **{name: data[name] for name in DRAFT_FORM_FIELDS if name != "request"},
-        )
+        with transaction.atomic():  # the cases and the fields change together, or not at all
+            if cases is not None:
+                dossier = services.dossier_set_cases(dossier=dossier, applicant=request.auth, cases=cases)
+            services.dossier_update_draft(
+                dossier=dossier,
+                applicant=request.auth,
+                form_data={**dossier.form_data, "request": data["request"], "fields": form.schema_values()},
+                **{name: data[name] for name in DRAFT_FORM_FIELDS if name != "request"},
+            )
         return Status(200, _mine(request, public_id))
     except HANDLED as exc:
         return _error(exc)

@@ -36,6 +36,12 @@ class DraftForm(forms.Form):
         help_text=_("Chỉ điền khi chọn nhận qua bưu chính công ích."),
     )
     home_pickup = forms.BooleanField(label=_("Đề nghị bưu điện đến nhận bản giấy tại nhà"), required=False)
+    pickup_address = forms.CharField(
+        label=_("Địa chỉ bưu điện đến nhận hồ sơ giấy"),
+        max_length=500,
+        required=False,
+        help_text=_("Chỉ điền khi đề nghị bưu điện đến nhận tại nhà. Ghi số nhà, đường, xã/phường, tỉnh."),
+    )
 
     def __init__(self, *args, schema: list[dict] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,7 +78,43 @@ class DraftForm(forms.Form):
             and not (data.get("delivery_address") or "").strip()
         ):
             self.add_error("delivery_address", _("Hãy nhập địa chỉ nhận kết quả qua bưu điện."))
+        if data.get("home_pickup") and not (data.get("pickup_address") or "").strip():
+            self.add_error("pickup_address", _("Hãy nhập địa chỉ để bưu điện đến nhận hồ sơ giấy tại nhà."))
         return data
+
+
+YES_NO = [("yes", _("Có")), ("no", _("Không"))]
+
+
+class CaseQuestionForm(forms.Form):
+    """One special case as a yes/no question (one question per page)."""
+
+    answer = forms.ChoiceField(
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Hãy chọn “Có” hoặc “Không”.")},
+    )
+
+    def __init__(self, *args, case: str, papers: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["answer"]
+        field.label = _("Trường hợp của bạn có phải là: %(case)s?") % {"case": case}
+        if papers:
+            field.help_text = _("Nếu có, bạn nộp thêm: %(papers)s.") % {"papers": "; ".join(papers)}
+
+
+class CaseChoiceForm(forms.Form):
+    """The alternatives of a procedure without a general case: exactly one applies."""
+
+    case = forms.ChoiceField(
+        label=_("Trường hợp của bạn"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Hãy chọn một trường hợp của bạn.")},
+    )
+
+    def __init__(self, *args, alternatives: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case"].choices = [(case, case) for case in alternatives]
 
 
 def schema_field(spec: dict) -> forms.Field:

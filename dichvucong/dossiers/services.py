@@ -19,6 +19,7 @@ from dichvucong.catalogue.models import AgencyProcedure, Component
 from dichvucong.catalogue.models import Channel as CatalogueChannel
 from dichvucong.documents.models import StoredDocument
 from dichvucong.documents.services import DocumentRefused, document_files_remove, document_store
+from dichvucong.dossiers import cases as case_rules
 from dichvucong.dossiers import codes
 from dichvucong.dossiers.models import (
     Channel,
@@ -62,19 +63,32 @@ class SubmissionRefused(DossierError):
 # --- drafts ------------------------------------------------------------------------------------
 
 
+def _checked_cases(version, cases: list[str]) -> str:
+    """The chosen special cases as stored (one per line), or DossierError (field ``case``)."""
+    try:
+        return case_rules.join_cases(case_rules.cases_check(case_rules.case_plan(version), cases))
+    except case_rules.CaseRefused as refused:
+        raise DossierError(refused.message, field="case", code="case") from refused
+
+
 @transaction.atomic
-def dossier_create_draft(*, applicant: User, offering: AgencyProcedure, case: str = "") -> Dossier:
-    """A draft prefilled from the profile ("provide information once")."""
+def dossier_create_draft(
+    *, applicant: User, offering: AgencyProcedure, cases: list[str] = (), allow_unanswered: bool = False
+) -> Dossier:
+    """A draft prefilled from the profile ("provide information once"), for the general case plus the
+    special ``cases`` that apply. ``allow_unanswered``: a procedure whose cases are alternatives may get its
+    choice later (the web wizard asks it on the next page)."""
     procedure = offering.procedure
     version = procedure.current_version
     if version is None or not offering.is_active:
         raise DossierError("Thủ tục này chưa nhận hồ sơ trực tuyến tại cơ quan đã chọn.")
+    case = "" if allow_unanswered and not cases else _checked_cases(version, list(cases))
     return Dossier.objects.create(
         procedure=procedure,
         version=version,
         offering=offering,
         agency=offering.agency,
-        case=case[:1000],
+        case=case,
         channel=Channel.ONLINE,
         applicant=applicant,
         applicant_id_number=applicant.id_number,
@@ -96,6 +110,7 @@ def profile_defaults(applicant: User) -> dict[str, str]:
         "owner_id_number": applicant.id_number,
         "owner_address": address,
         "result_delivery": ResultDelivery.COUNTER,
+        "pickup_address": address,
     }
 
 
@@ -110,7 +125,7 @@ DRAFT_FIELDS = (
     "result_delivery",
     "delivery_address",
     "home_pickup",
-    "case",
+    "pickup_address",
 )
 
 
@@ -138,13 +153,28 @@ def _own_draft(*, dossier: Dossier, applicant: User) -> Dossier:
     return locked
 
 
+@transaction.atomic
+def dossier_set_cases(
+    *, dossier: Dossier, applicant: User, cases: list[str], answered: dict[str, bool] | None = None
+) -> Dossier:
+    """Set the special cases that apply to a draft (the wizard's yes/no answers, or the API's list).
+    ``answered`` keeps which questions the citizen has answered, so the wizard can show their answers."""
+    dossier = _own_draft(dossier=dossier, applicant=applicant)
+    dossier.case = _checked_cases(dossier.version, cases)
+    if answered is not None:
+        dossier.form_data = {**dossier.form_data, "case_answers": answered}
+    dossier.save(update_fields=["case", "form_data"])
+    return dossier
+
+
 def components_for(dossier: Dossier) -> list[Component]:
-    """The components of the dossier's procedure version for its case (those of every case included)."""
-    return [
-        component
-        for component in dossier.version.components.all()
-        if not component.case or not dossier.case or component.case == dossier.case
-    ]
+    """The components for the dossier's cases: the general ones plus those of each special case chosen."""
+    return case_rules.case_plan(dossier.version).components(case_rules.chosen_cases(dossier.case))
+
+
+def upload_required(component: Component, dossier: Dossier) -> bool:
+    """A required component needs a file unless the procedure's e-form is this declaration."""
+    return component.required and not case_rules.eform_replaces_upload(component, dossier.version)
 
 
 @transaction.atomic
@@ -189,6 +219,9 @@ def dossier_detach(*, dossier: Dossier, applicant: User, file_id: int) -> None:
     dossier.files.filter(pk=file_id).delete()  # the document stays in the person's store
 
 
+PICKUP_ADDRESS_MISSING = "Hãy nhập địa chỉ để bưu điện đến nhận hồ sơ giấy tại nhà."
+
+
 def missing_requirements(dossier: Dossier, *, attached: set[int] | None = None) -> list[tuple[str, str]]:
     """(field, Vietnamese message) for everything that must be filled before submitting. ``attached``: the
     component ids that have a file, when the caller already knows them (no query)."""
@@ -201,8 +234,8 @@ def missing_requirements(dossier: Dossier, *, attached: set[int] | None = None) 
         problems.append(("owner_name", "Hãy nhập tên chủ hồ sơ."))
     if dossier.result_delivery == ResultDelivery.POST and not dossier.delivery_address.strip():
         problems.append(("delivery_address", "Hãy nhập địa chỉ nhận kết quả qua bưu điện."))
-    if dossier.home_pickup and not dossier.applicant_address.strip():
-        problems.append(("applicant_address", "Hãy nhập địa chỉ để bưu điện đến nhận bản giấy tại nhà."))
+    if dossier.home_pickup and not dossier.pickup_address.strip():
+        problems.append(("pickup_address", PICKUP_ADDRESS_MISSING))
     answers = dossier.form_data.get("fields", {})
     for spec in dossier.version.form_schema:
         if spec.get("required") and not answers.get(spec["name"]):
@@ -211,7 +244,7 @@ def missing_requirements(dossier: Dossier, *, attached: set[int] | None = None) 
     if attached is None:
         attached = set(dossier.files.values_list("component_id", flat=True))
     for component in components_for(dossier):
-        if component.required and component.pk not in attached:
+        if upload_required(component, dossier) and component.pk not in attached:
             problems.append((f"file_{component.pk}", f"Còn thiếu giấy tờ: {component.name}"))
     return problems
 
@@ -302,7 +335,7 @@ def dossier_submit_complete(
     *,
     applicant: User,
     offering: AgencyProcedure,
-    case: str = "",
+    cases: list[str] = (),
     fields: dict,
     form_data: dict,
     uploads: list[tuple[Component, UploadedFile]] = (),
@@ -321,15 +354,19 @@ def dossier_submit_complete(
     version = offering.procedure.current_version
     if version is None or not offering.is_active:
         raise DossierError("Thủ tục này chưa nhận hồ sơ trực tuyến tại cơ quan đã chọn.", field="offering_id")
-    unknown = set(fields) - set(DRAFT_FIELDS) | ({"case"} & set(fields))
+    unknown = set(fields) - set(DRAFT_FIELDS)
     if unknown:
         raise ValueError(f"not draft fields: {sorted(unknown)}")
+    try:
+        case = _checked_cases(version, list(cases))
+    except DossierError as error:
+        raise SubmissionRefused([("case", error.message)]) from error
     dossier = Dossier(
         procedure=offering.procedure,
         version=version,
         offering=offering,
         agency=offering.agency,
-        case=case[:1000],
+        case=case,
         channel=Channel.ONLINE,
         applicant=applicant,
         applicant_id_number=applicant.id_number,

@@ -7,6 +7,7 @@ urlpatterns = [
     path("ho-so/nop/<int:offering_id>/", views.start, name="start"),
     path("ho-so/", views.mine, name="mine"),
     path("ho-so/<uuid:public_id>/", views.detail, name="detail"),
+    path("ho-so/<uuid:public_id>/truong-hop/<int:number>/", views.case_question, name="case_question"),
     path("ho-so/<uuid:public_id>/sua/", views.edit, name="edit"),
     path("ho-so/<uuid:public_id>/xem-lai/", views.review, name="review"),
     path("ho-so/<uuid:public_id>/luu-nhap/", views.autosave, name="autosave"),

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -17,8 +18,9 @@ from dichvucong.accounts.selectors import agencies_for_user
 from dichvucong.catalogue.models import AgencyProcedure
 from dichvucong.core.ratelimit import client_ip, hit
 from dichvucong.documents.models import StoredDocument
+from dichvucong.dossiers import cases as case_rules
 from dichvucong.dossiers import forms, paperwork, selectors, services, tracking
-from dichvucong.dossiers.models import Status
+from dichvucong.dossiers.models import ResultDelivery, Status
 from dichvucong.dossiers.workflow import TransitionRefused, allowed_actions
 from dichvucong.worktime import schedule
 
@@ -33,20 +35,86 @@ def start(request: HttpRequest, offering_id: int) -> HttpResponse:
         pk=offering_id,
         is_active=True,
     )
-    version = offering.procedure.current_version
-    cases = sorted({c.case for c in version.components.all() if c.case}) if version else []
+    plan = case_rules.case_plan(offering.procedure.current_version)
     if request.method == "POST":
-        case = request.POST.get("case", "")
-        if cases and case not in cases:
-            messages.error(request, "Hãy chọn trường hợp của bạn.")
+        try:
+            dossier = services.dossier_create_draft(
+                applicant=request.user, offering=offering, allow_unanswered=True
+            )
+        except services.DossierError as error:
+            messages.error(request, error.message)
         else:
-            try:
-                dossier = services.dossier_create_draft(applicant=request.user, offering=offering, case=case)
-            except services.DossierError as error:
-                messages.error(request, error.message)
-            else:
-                return redirect("dossiers:edit", public_id=dossier.public_id)
-    return render(request, "dossiers/start.html", {"offering": offering, "cases": cases})
+            if plan.questions:
+                return redirect("dossiers:case_question", public_id=dossier.public_id, number=1)
+            return redirect("dossiers:edit", public_id=dossier.public_id)
+    context = {"offering": offering, "plan": plan}
+    return render(request, "dossiers/start.html", context)
+
+
+def _own_draft_or_redirect(request: HttpRequest, public_id):
+    dossier = selectors.dossier_access(user=request.user, public_id=public_id)
+    if dossier.status != Status.DRAFT:
+        return dossier, redirect("dossiers:detail", public_id=dossier.public_id)
+    return dossier, None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_question(request: HttpRequest, public_id, number: int) -> HttpResponse:
+    """One question per page: each special case as yes/no, or the one alternative that applies."""
+    dossier, away = _own_draft_or_redirect(request, public_id)
+    if away:
+        return away
+    plan = case_rules.case_plan(dossier.version)
+    if not 1 <= number <= plan.questions:
+        raise Http404
+    chosen = case_rules.chosen_cases(dossier.case)
+    answered: dict[str, bool] = dict(dossier.form_data.get("case_answers") or {})
+    data = request.POST if request.method == "POST" else None
+    if plan.alternatives:
+        form = forms.CaseChoiceForm(
+            data, alternatives=plan.alternatives, initial={"case": chosen[0] if chosen else None}
+        )
+        case = ""
+    else:
+        case = plan.special[number - 1]
+        if case in answered:
+            initial = {"answer": "yes" if answered[case] else "no"}
+        else:
+            initial = {"answer": "yes"} if case in chosen else {}
+        papers = [component.name for component in plan.by_case[case]]
+        form = forms.CaseQuestionForm(data, case=case, papers=papers, initial=initial)
+    if data is not None and form.is_valid():
+        if plan.alternatives:
+            cases = [form.cleaned_data["case"]]
+        else:
+            answered[case] = form.cleaned_data["answer"] == "yes"
+            cases = [c for c in chosen if c != case] + ([case] if answered[case] else [])
+        try:
+            services.dossier_set_cases(
+                dossier=dossier, applicant=request.user, cases=cases, answered=answered
+            )
+        except services.DossierError as error:
+            form.add_error(None, error.message)
+        else:
+            if number < plan.questions:
+                return redirect("dossiers:case_question", public_id=dossier.public_id, number=number + 1)
+            return redirect("dossiers:edit", public_id=dossier.public_id)
+    if number > 1:
+        back = reverse("dossiers:case_question", args=[dossier.public_id, number - 1])
+    else:
+        back = reverse("dossiers:start", args=[dossier.offering_id])
+    context = {"dossier": dossier, "form": form, "number": number, "plan": plan, "back": back}
+    return render(request, "dossiers/case_question.html", context)
+
+
+def _case_summary(dossier) -> dict:
+    plan = case_rules.case_plan(dossier.version)
+    return {
+        "chosen": case_rules.chosen_cases(dossier.case),
+        "questions": plan.questions,
+        "alternatives": bool(plan.alternatives),
+    }
 
 
 def _component_rows(dossier, documents):
@@ -54,7 +122,13 @@ def _component_rows(dossier, documents):
     for item in dossier.files.all():
         attached.setdefault(item.component_id, []).append(item)
     return [
-        {"component": component, "files": attached.get(component.pk, []), "documents": documents}
+        {
+            "component": component,
+            "files": attached.get(component.pk, []),
+            "documents": documents,
+            "required": services.upload_required(component, dossier),
+            "eform": case_rules.eform_replaces_upload(component, dossier.version),
+        }
         for component in services.components_for(dossier)
     ]
 
@@ -78,6 +152,7 @@ def edit(request: HttpRequest, public_id) -> HttpResponse:
             "result_delivery",
             "delivery_address",
             "home_pickup",
+            "pickup_address",
         )
     }
     initial["request"] = dossier.form_data.get("request", "")
@@ -125,11 +200,18 @@ def edit(request: HttpRequest, public_id) -> HttpResponse:
                 messages.success(request, "Đã lưu bản nháp.")
                 return redirect("dossiers:edit", public_id=dossier.public_id)
         dossier = selectors.dossier_access(user=request.user, public_id=public_id)
+    plan = case_rules.case_plan(dossier.version)
+    if plan.questions:
+        back = reverse("dossiers:case_question", args=[dossier.public_id, plan.questions])
+    else:
+        back = reverse("dossiers:start", args=[dossier.offering_id])
     context = {
         "dossier": dossier,
         "form": form,
         "components": _component_rows(dossier, documents),
         "file_errors": file_errors,
+        "cases": _case_summary(dossier),
+        "back": back,
     }
     return render(request, "dossiers/edit.html", context)
 
@@ -167,10 +249,16 @@ def review(request: HttpRequest, public_id) -> HttpResponse:
         return redirect("dossiers:submitted", public_id=dossier.public_id)
     if dossier.status != Status.DRAFT:
         return redirect("dossiers:detail", public_id=dossier.public_id)
+    edit_url = reverse("dossiers:edit", args=[dossier.public_id])
+    problems = [
+        (message, f"{edit_url}#{field if field.startswith('file_') else 'id_' + field}")
+        for field, message in services.missing_requirements(dossier)
+    ]
     context = {
         "dossier": dossier,
-        "problems": services.missing_requirements(dossier),
+        "problems": problems,
         "components": _component_rows(dossier, []),
+        "cases": _case_summary(dossier),
     }
     return render(request, "dossiers/review.html", context)
 
@@ -311,7 +399,7 @@ def staff_detail(request: HttpRequest, public_id) -> HttpResponse:
         try:
             if action == "accept":
                 services.dossier_accept(dossier_id=dossier.pk, officer=request.user, expected_status=expected)
-                messages.success(request, "Đã tiếp nhận hồ sơ. In giấy tiếp nhận (Mẫu 01) cho công dân.")
+                messages.success(request, f"Đã tiếp nhận hồ sơ. {_receipt_advice(dossier)}")
                 return redirect("dossiers:staff_detail", public_id=dossier.public_id)
             if action == "supplement" and supplement_form.is_valid():
                 services.dossier_request_supplement(
@@ -337,12 +425,23 @@ def staff_detail(request: HttpRequest, public_id) -> HttpResponse:
             return redirect("dossiers:staff_detail", public_id=dossier.public_id)
     context = {
         "dossier": dossier,
+        "result_by_post": dossier.result_delivery == ResultDelivery.POST,
+        "result_online": dossier.result_delivery == ResultDelivery.ONLINE,
         "actions": {t.action for t in allowed_actions(dossier=dossier, user=request.user)},
         "supplement_form": supplement_form,
         "refuse_form": refuse_form,
         "components": services.components_for(dossier),
     }
     return render(request, "dossiers/staff_detail.html", context)
+
+
+def _receipt_advice(dossier) -> str:
+    """What to do with Mẫu 01: hand it over only to someone standing at the counter."""
+    if dossier.channel == "in_person":
+        return "In giấy tiếp nhận (Mẫu 01) và trao cho người nộp."
+    if dossier.channel == "postal":
+        return "Gửi giấy tiếp nhận (Mẫu 01) cho người nộp qua bưu điện."
+    return "Người nộp xem và tải giấy tiếp nhận (Mẫu 01) trên cổng dịch vụ công."
 
 
 @reception_required

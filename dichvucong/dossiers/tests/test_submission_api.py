@@ -216,6 +216,8 @@ def test_home_pickup_orders_the_post_office_once_submitted(client, setup, django
         )
     without_address = client.post(URL, body(setup, home_pickup="on"), **bearer(setup["citizen"]))
 
-    assert without_address.status_code == 422 and "applicant_address" in without_address.json()["errors"]
+    assert without_address.json()["errors"] == {
+        "pickup_address": ["Hãy nhập địa chỉ để bưu điện đến nhận hồ sơ giấy tại nhà."]
+    }
     shipment = Shipment.objects.get(dossier__public_id=response.json()["id"])
     assert response.status_code == 201 and shipment.kind == "pickup"
