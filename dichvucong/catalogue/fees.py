@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 from dichvucong.catalogue.models import AgencyProcedure, Channel, FeeItem, ProcedureVersion
 
 
+# The order people read channels in: at the counter, by post, online.
+LABEL_ORDER = [Channel.IN_PERSON, Channel.POSTAL, Channel.ONLINE]
+
+
 def applicable(*, national: list[FeeItem], local: list[FeeItem], channel: str) -> list[FeeItem]:
     def applies(item: FeeItem) -> bool:
         return not item.channel or item.channel == channel
@@ -83,5 +87,6 @@ def offering_fee_lines(*, version: ProcedureVersion, offering: AgencyProcedure) 
                 covered[key].append(channel)
     for key, line in lines.items():
         if len(covered[key]) < len(channels):
-            line.channels = [str(labels[channel]) for channel in covered[key]]
+            ordered = sorted(covered[key], key=LABEL_ORDER.index)
+            line.channels = [str(labels[channel]) for channel in ordered]
     return list(lines.values())
