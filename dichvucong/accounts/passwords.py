@@ -11,6 +11,7 @@ AUTH_PASSWORD_VALIDATORS = [
 from __future__ import annotations
 
 import re
+import unicodedata
 from types import SimpleNamespace
 
 from django.contrib.auth.password_validation import CommonPasswordValidator
@@ -71,14 +72,79 @@ class ComplexityValidator:
         )
 
 
+def _password_words(password: str, *, keep_symbols: bool, split_case: bool = True) -> list[str]:
+    """The words of a password, folded: letters split at digits, at a lower-to-upper case change and (unless
+    ``keep_symbols``) at any other character. "VanBinh@90" -> ["van", "binh"]; "ng.uy-en9" -> ["ng", "uy",
+    "en"], or ["nguyen"] when symbols are kept inside words (written to hide the word)."""
+    words: list[str] = []
+    current = ""
+    previous = ""
+    for char in unicodedata.normalize("NFC", password):
+        if char.isalpha():
+            if split_case and current and previous.islower() and char.isupper():
+                words.append(current)
+                current = ""
+            current += char
+            previous = char
+        elif keep_symbols and not char.isdigit() and not char.isspace():
+            continue  # "ng.uy-en": the symbols do not end the word
+        else:
+            if current:
+                words.append(current)
+            current, previous = "", ""
+    if current:
+        words.append(current)
+    return [fold(word).replace(" ", "") for word in words if fold(word)]
+
+
+def _made_of(word: str, parts: dict[str, str]) -> list[str] | None:
+    """``word`` as a sequence of ``parts`` keys ("vanbinh" -> ["van", "binh"]), or None."""
+    best: list[list[str] | None] = [[]] + [None] * len(word)
+    for end in range(1, len(word) + 1):
+        for start in range(end):
+            if best[start] is not None and word[start:end] in parts:
+                best[end] = [*best[start], word[start:end]]
+                break
+    return best[-1]
+
+
+def name_words_in(password: str, full_name: str, *, min_word_length: int = 3) -> list[str]:
+    """The words of ``full_name`` (as the person wrote them) that the password contains as whole words.
+
+    A password word counts when it is made only of name words, compared folded ("Văn" = "van" = "VĂN"):
+    "Binh", "vanbinh", "NguyenVanBinh" count; "vang", "binhminh" do not. A password word of one name word
+    counts only if that word has ``min_word_length`` (3) letters or more, so "An@Le-2024!" is allowed for
+    Lê Thị An while "lean" (Lê + An run together) is not.
+    """
+    originals: dict[str, str] = {}
+    for word in unicodedata.normalize("NFC", full_name or "").split():
+        folded = fold(word).replace(" ", "")
+        if folded:
+            originals.setdefault(folded, word.strip(".,;-"))
+    if not originals:
+        return []
+    found: set[str] = set()
+    for split_case in (True, False):  # "VanBinh" and "vAN" alike
+        for word in _password_words(password, keep_symbols=False, split_case=split_case):
+            parts = _made_of(word, originals)
+            if parts and (len(parts) > 1 or len(parts[0]) >= min_word_length):
+                found.update(parts)
+        # One name word hidden by symbols inside it ("ng.uy-en"); symbols still part two words ("An@Le").
+        for word in _password_words(password, keep_symbols=True, split_case=split_case):
+            if len(word) >= min_word_length and word in originals:
+                found.add(word)
+    return [original for folded, original in originals.items() if folded in found]  # in the name's order
+
+
 class PersonalDataValidator:
     """The password must not contain the holder's ID number, phone number, e-mail name or name words.
 
-    Compared without accents, case or punctuation, so "Nguyen@1990", "NGUYỄN-1990" and "ng.uyen1990" all
-    contain the name word "Nguyễn". Checked: the last ``min_digits`` (6) characters of the ID number (which
-    also catches the whole number); the last 6 digits of the phone number (catching 0912345678, +84912345678
-    and 84912345678 alike); the e-mail local part if it has 3+ characters; each word of the full name with
-    ``min_word_length`` (3)+ letters.
+    Checked: the last ``min_digits`` (6) characters of the ID number (which also catches the whole number);
+    the last 6 digits of the phone number (catching 0912345678, +84912345678 and 84912345678 alike); the
+    e-mail local part if it has 3+ characters (these three as substrings, without punctuation); and the
+    name, by whole words (``name_words_in``): "Nguyen@1990", "NGUYỄN-1990", "ng.uyen1990", "VanBinh#1" and
+    "nguyenvanbinh!9" contain the name of Nguyễn Văn Bình, while "Vang@2024x" or "Hoang#Long9" do not
+    contain "Văn" or "Hoa": a syllable of the name inside another word is not the name.
     """
 
     def __init__(self, min_digits: int = 6, min_word_length: int = 3):
@@ -125,19 +191,23 @@ class PersonalDataValidator:
                     "Mật khẩu không được chứa tên hộp thư điện tử của bạn.", code="password_contains_email"
                 )
             )
-        words = [word for word in fold(full_name).split() if len(word) >= self.min_word_length]
-        if any(word in haystack for word in words):
+        found = name_words_in(password, full_name, min_word_length=self.min_word_length)
+        if found:
+            quoted = ", ".join(f"“{word}”" for word in found)
             errors.append(
                 ValidationError(
-                    "Mật khẩu không được chứa họ, tên đệm hoặc tên của bạn.", code="password_contains_name"
+                    "Mật khẩu chứa %(words)s trong họ tên của bạn (so sánh không dấu, không phân biệt hoa "
+                    "thường); hãy bỏ phần này khỏi mật khẩu.",
+                    code="password_contains_name",
+                    params={"words": quoted},
                 )
             )
         return errors
 
     def get_help_text(self) -> str:
         return (
-            "Mật khẩu không được chứa số giấy tờ, số điện thoại, tên hộp thư hay họ tên của bạn "
-            "(kể cả khi viết không dấu)."
+            "Mật khẩu không được chứa số giấy tờ, số điện thoại, tên hộp thư hay một từ trong họ tên "
+            "của bạn (kể cả khi viết không dấu)."
         )
 
 

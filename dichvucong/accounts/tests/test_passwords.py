@@ -23,6 +23,12 @@ HOLDER = SimpleNamespace(
 )
 
 
+NAME_MESSAGE = (
+    "Mật khẩu chứa {words} trong họ tên của bạn (so sánh không dấu, không phân biệt hoa thường); "
+    "hãy bỏ phần này khỏi mật khẩu."
+)
+
+
 def _codes(validator, password, user=None) -> set[str]:
     try:
         validator.validate(password, user)
@@ -100,7 +106,7 @@ def test_personal_data_messages_are_vietnamese():
         PersonalDataValidator().validate("Binh@012345!", HOLDER)
     assert set(caught.value.messages) == {
         "Mật khẩu không được chứa số giấy tờ tùy thân (hoặc các số cuối của nó).",
-        "Mật khẩu không được chứa họ, tên đệm hoặc tên của bạn.",
+        NAME_MESSAGE.format(words="“Bình”"),
     }
 
 
@@ -165,7 +171,7 @@ def test_password_errors_runs_every_rule():
     )
     assert "Mật khẩu phải có ít nhất một chữ thường." not in messages
     assert "Mật khẩu không được chứa số giấy tờ tùy thân (hoặc các số cuối của nó)." in messages
-    assert "Mật khẩu không được chứa họ, tên đệm hoặc tên của bạn." in messages
+    assert NAME_MESSAGE.format(words="“Bình”") in messages
 
 
 def test_password_errors_includes_both_common_lists():
@@ -189,3 +195,51 @@ def test_validators_load_from_settings_style_config():
     with pytest.raises(ValidationError):
         validate_password("Binh@2024x!", HOLDER, password_validators=validators)
     assert all(validator.get_help_text() for validator in validators)
+
+
+# --- Defect 10: whole words of the name, not syllables inside other words ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("full_name", "password"),
+    [
+        ("Nguyễn Văn Bình", "Vang@2024x"),  # "vang" holds "van" but is another word
+        ("Nguyễn Văn Bình", "Vàng#Bạc2024"),
+        ("Nguyễn Văn Bình", "binhminh@9X"),  # "bình minh" written as one word is not the name
+        ("Nguyễn Văn An", "Vanguard#2024"),
+        ("Lê Văn Hoà", "Hoang#Long2024"),  # "hoang" holds "hoa"
+        ("Trần Thị Thu", "Thuong@Nho9"),  # "thuong" holds "thu"
+        ("Phạm Minh Tú", "Tuan#Anh2024x"),
+    ],
+)
+def test_a_syllable_of_the_name_inside_another_word_is_allowed(full_name, password):
+    assert password_errors(password, full_name=full_name) == []
+
+
+@pytest.mark.parametrize(
+    ("password", "words"),
+    [
+        ("Van@2024xx", "“Văn”"),
+        ("vAN#2024xx", "“Văn”"),
+        ("xx@NGUYỄN9", "“Nguyễn”"),
+        ("Xx9@ng-uy-en", "“Nguyễn”"),  # punctuation inside the word does not hide it
+        ("VanBinh#2024", "“Văn”, “Bình”"),  # words told apart by their capitals
+        ("nguyenvanbinh!9X", "“Nguyễn”, “Văn”, “Bình”"),  # the full name run together
+        ("Yeu#Binh2024", "“Bình”"),
+    ],
+)
+def test_a_whole_word_of_the_name_is_refused_and_the_message_names_it(password, words):
+    assert password_errors(password, full_name="Nguyễn Văn Bình") == [NAME_MESSAGE.format(words=words)]
+
+
+def test_registration_accepts_vang_for_a_person_named_van(client, db):
+    from django.urls import reverse
+
+    from dichvucong.accounts.tests.test_registration import register_form
+
+    refused = register_form(client, password1="Nguyen#Vang2024", password2="Nguyen#Vang2024")
+    assert refused.status_code == 200
+    assert NAME_MESSAGE.format(words="“Nguyễn”") in refused.content.decode()
+
+    accepted = register_form(client, password1="Mua#Vang2024", password2="Mua#Vang2024")
+    assert accepted.status_code == 302 and accepted["Location"] == reverse("accounts:register_verify")
