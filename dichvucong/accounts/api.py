@@ -13,7 +13,7 @@ from ninja import Field as SchemaField
 from ninja import Router, Schema, Status
 from ninja.security import HttpBearer, django_auth
 
-from dichvucong.accounts import captcha, forms, services
+from dichvucong.accounts import captcha, forms, limits, services
 from dichvucong.accounts.identity import mask_phone
 from dichvucong.accounts.models import LoginEvent, OneTimeCode, User
 from dichvucong.agencies.models import AdministrativeUnit
@@ -65,13 +65,13 @@ class RegisterIn(Schema):
     kind: str = User.Kind.CITIZEN
     id_number: str
     full_name: str
-    date_of_birth: str = SchemaField("", description="dd/mm/yyyy")
+    date_of_birth: str = SchemaField("", description="yyyy-mm-dd (dd/mm/yyyy cũng được)")
     gender: str = ""
     phone: str
     email: str = ""
     password: str
-    captcha_token: str
-    captcha_answer: str
+    captcha_token: str = SchemaField("", description="Bắt buộc sau vài lần thử từ cùng địa chỉ mạng")
+    captcha_answer: str = ""
 
 
 class RegisterOut(Schema):
@@ -153,17 +153,23 @@ def captcha_new(request: HttpRequest):
     summary="Bắt đầu đăng ký: kiểm tra thông tin và gửi mã OTP",
 )
 def register(request: HttpRequest, payload: RegisterIn):
-    if not hit(
-        f"register:{client_ip(request)}", limit=settings.DVC_REGISTRATIONS_PER_IP_HOUR, window_seconds=3600
-    ):
+    """As the page: after a few attempts from one address the captcha (GET /captcha) becomes required
+    (422 with an error on ``captcha_answer``); sign-ups are limited per phone and per address (429)."""
+    ip = client_ip(request)
+    needs_captcha = limits.registration_needs_captcha(ip=ip)
+    if not limits.registration_attempt(ip=ip):
         return Status(429, {"detail": "Quá nhiều yêu cầu đăng ký từ địa chỉ mạng này. Vui lòng thử lại sau."})
     data = payload.dict()
-    form = forms.RegistrationForm({**data, "password1": data["password"], "password2": data["password"]})
+    form_class = forms.RegistrationWithCaptchaForm if needs_captcha else forms.RegistrationForm
+    form = form_class({**data, "password1": data["password"], "password2": data["password"]})
     if not form.is_valid():
         return Status(422, {"detail": "Thông tin đăng ký chưa hợp lệ.", "errors": _form_errors(form)})
-    registration_id = services.registration_start(
-        data=form.registration_data(), password=form.cleaned_data["password1"]
-    )
+    try:
+        registration_id = services.registration_start(
+            data=form.registration_data(), password=form.cleaned_data["password1"], client_ip=ip
+        )
+    except services.AccountError as error:
+        return Status(429, {"detail": error.message})
     return Status(
         202, {"registration_id": registration_id, "masked_phone": mask_phone(form.cleaned_data["phone"])}
     )

@@ -49,7 +49,10 @@ class CaptchaMixin(forms.Form):
         return ""
 
 
-class RegistrationForm(CaptchaMixin):
+class RegistrationForm(forms.Form):
+    """Sign-up answers; ``RegistrationWithCaptchaForm`` adds the captcha after several attempts from one
+    address (accounts/limits.py)."""
+
     kind = forms.ChoiceField(
         label=_("Bạn đăng ký tài khoản cho"),
         choices=[(User.Kind.CITIZEN, _("Công dân")), (User.Kind.BUSINESS, _("Doanh nghiệp, hộ kinh doanh"))],
@@ -173,6 +176,10 @@ class RegistrationForm(CaptchaMixin):
             date_of_birth=data["date_of_birth"].isoformat() if data.get("date_of_birth") else "",
             gender=data.get("gender") or "",
         )
+
+
+class RegistrationWithCaptchaForm(CaptchaMixin, RegistrationForm):
+    field_order = RegistrationForm.field_order
 
 
 class LoginForm(forms.Form):

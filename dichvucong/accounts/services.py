@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dichvucong.accounts import limits
 from dichvucong.accounts.models import (
     AgencyMembership,
     ApiToken,
@@ -142,14 +143,33 @@ def _registration_key(registration_id: str) -> str:
     return f"accounts:registration:{registration_id}"
 
 
-def registration_start(*, data: RegistrationData, password: str) -> str:
+def _phone_limit_error() -> AccountError:
+    return AccountError(
+        f"Số điện thoại này đã nhận {limits.codes_per_phone()} mã đăng ký trong một giờ qua. "
+        "Hãy nhập mã đã nhận, hoặc thử lại sau một giờ.",
+        code="phone_limit",
+    )
+
+
+def registration_start(*, data: RegistrationData, password: str, client_ip: str = "") -> str:
     """Hold the registration until the phone is proven; returns the registration id.
 
     No account row exists before the code is confirmed, so nobody can squat an ID number by
     registering it with their own phone. When the ID already has an account the answer looks the
     same (enumeration), no code is sent to the new phone, and the owner is told by SMS and e-mail
     that someone tried, with the way to "Quên mật khẩu".
+
+    Limits (accounts/limits.py): sign-up codes per phone number, and successful sign-ups per network
+    address (``client_ip``); AccountError ``phone_limit`` / ``ip_limit`` when reached, nothing stored or sent.
     """
+    if not limits.registration_code_allowed(phone=data.phone):
+        raise _phone_limit_error()
+    if client_ip and not limits.registration_success_allowed(ip=client_ip):
+        raise AccountError(
+            "Đã có nhiều tài khoản được đăng ký từ địa chỉ mạng này trong một giờ qua. "
+            "Vui lòng thử lại sau một giờ.",
+            code="ip_limit",
+        )
     data.password_hash = make_password(password)
     existing = User.objects.filter(id_type=data.id_type, id_number=data.id_number).first()
     if existing is None:
@@ -195,6 +215,8 @@ def registration_resend(*, registration_id: str) -> None:
         raise AccountError(
             f"Vui lòng đợi {int(OTP_RESEND_SECONDS - elapsed)} giây rồi gửi lại mã.", code="cooldown"
         )
+    if not limits.registration_code_allowed(phone=state["data"]["phone"]):
+        raise _phone_limit_error()
     code = _new_code()
     state.update(
         code_hash=_code_hash(code, salt=registration_id), created=timezone.now().timestamp(), attempts=0

@@ -23,7 +23,7 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from dichvucong.accounts import forms, selectors, services
+from dichvucong.accounts import forms, limits, selectors, services
 from dichvucong.accounts.decorators import staff_required
 from dichvucong.accounts.identity import mask_phone
 from dichvucong.accounts.models import AgencyMembership, LoginEvent, OneTimeCode, User
@@ -57,23 +57,42 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
+    """Failures never block an address (a ward office's Wi-Fi): after a few attempts the form adds the
+    captcha; successful sign-ups are limited per address and per phone (accounts/limits.py)."""
     if request.user.is_authenticated:
         return redirect("accounts:profile")
-    form = forms.RegistrationForm(request.POST or None)
+    ip = client_ip(request)
+    needs_captcha = limits.registration_needs_captcha(ip=ip)
+    form_class = forms.RegistrationWithCaptchaForm if needs_captcha else forms.RegistrationForm
+    form = form_class(request.POST or None)
     if request.method == "POST":
-        if not hit(
-            f"register:{client_ip(request)}",
-            limit=settings.DVC_REGISTRATIONS_PER_IP_HOUR,
-            window_seconds=3600,
-        ):
+        if not limits.registration_attempt(ip=ip):
             return render(request, "accounts/rate_limited.html", status=429)
         if form.is_valid():
-            registration_id = services.registration_start(
-                data=form.registration_data(), password=form.cleaned_data["password1"]
-            )
-            request.session[REGISTRATION] = registration_id
-            return redirect("accounts:register_verify")
+            try:
+                registration_id = services.registration_start(
+                    data=form.registration_data(), password=form.cleaned_data["password1"], client_ip=ip
+                )
+            except services.AccountError as error:
+                if error.code == "ip_limit":
+                    return render(request, "accounts/rate_limited.html", status=429)
+                form.add_error("phone", error.message)
+            else:
+                request.session[REGISTRATION] = registration_id
+                return redirect("accounts:register_verify")
+        if not needs_captcha and limits.registration_needs_captcha(ip=ip):
+            form = _with_captcha(form)
     return render(request, "accounts/register.html", {"form": form})
+
+
+def _with_captcha(form: forms.RegistrationForm) -> forms.RegistrationWithCaptchaForm:
+    """The same answers and errors, now with the captcha question (the address just reached the limit)."""
+    captcha_form = forms.RegistrationWithCaptchaForm(form.data)
+    data = form.data.copy()
+    data.update({"captcha_token": captcha_form.initial["captcha_token"], "captcha_answer": ""})
+    captcha_form.data = data
+    captcha_form._errors = form.errors  # what to fix; no "please answer" for a question not yet shown
+    return captcha_form
 
 
 @require_http_methods(["GET", "POST"])
