@@ -131,7 +131,7 @@ def test_list_shows_each_document_with_size_type_and_date(signed_in, citizen, me
 
     assert "Căn cước công dân mặt trước" in html
     assert "Giấy tờ tùy thân" in html
-    assert "<td>PDF</td>" in html
+    assert '<td data-label="Định dạng">PDF</td>' in html
     assert "1,2 MB" in html
     assert "07/03/2025" in html
     for name in ("preview", "download", "rename", "delete"):
