@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.urls import NoReverseMatch, reverse
 
 from dichvucong.accounts.models import AgencyMembership, LoginEvent, StaffRole, User
 from dichvucong.agencies.models import Agency
@@ -60,3 +61,34 @@ def staff_get_for_admin(*, user: User, staff_id: int) -> User:
 
 def login_history(*, user: User, limit: int = 50) -> list[LoginEvent]:
     return list(LoginEvent.objects.filter(user=user).order_by("-created_at")[:limit])
+
+
+# Where staff start their day after signing in: the first work page of their roles, in this order (the same
+# pages the header links to; see core.context_processors.WORK_LINKS). A page of an app that is not installed
+# is skipped.
+STAFF_LANDING: tuple[tuple[str, str], ...] = (
+    (StaffRole.RECEPTIONIST, "dossiers:queue"),
+    (StaffRole.SPECIALIST, "processing:inbox"),
+    (StaffRole.HEAD_OF_UNIT, "processing:inbox"),
+    (StaffRole.LEADER, "processing:inbox"),
+    (StaffRole.CLERK, "processing:inbox"),
+    (StaffRole.POSTAL, "delivery:orders"),
+    (StaffRole.AGENCY_ADMIN, "accounts:staff_list"),
+    (StaffRole.SYSTEM_ADMIN, "accounts:staff_list"),
+)
+
+
+def landing_url_for(*, user: User) -> str:
+    """The page a person lands on after signing in when no ``next`` was asked: staff their work queue,
+    everyone else (and staff without an active role) their personal page."""
+    if user.kind == User.Kind.STAFF:
+        roles = set(AgencyMembership.objects.filter(user=user, is_active=True).values_list("role", flat=True))
+        if user.is_superuser:
+            roles.add(StaffRole.SYSTEM_ADMIN)
+        for role, url_name in STAFF_LANDING:
+            if role in roles:
+                try:
+                    return reverse(url_name)
+                except NoReverseMatch:
+                    continue
+    return reverse("accounts:profile")

@@ -147,7 +147,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     from django.core.cache import cache
 
     if request.user.is_authenticated:
-        return redirect("accounts:profile")
+        return redirect(selectors.landing_url_for(user=request.user))
     needs_captcha = (cache.get(_failures_key(request)) or 0) >= CAPTCHA_AFTER_FAILURES
     form_class = forms.LoginWithCaptchaForm if needs_captcha else forms.LoginForm
     form = form_class(request.POST or None)
@@ -172,7 +172,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 def _second_factor(request: HttpRequest, user: User) -> HttpResponse:
-    next_url = _safe_next(request, reverse(settings.LOGIN_REDIRECT_URL))
+    next_url = _safe_next(request, selectors.landing_url_for(user=user))
     if user.kind == User.Kind.STAFF:
         request.session[PENDING_LOGIN] = {"user": user.pk, "at": timezone.now().timestamp(), "next": next_url}
         return redirect("accounts:login_totp" if user_has_device(user) else "accounts:totp_setup")
