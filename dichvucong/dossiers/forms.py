@@ -23,7 +23,7 @@ class DraftForm(forms.Form):
     request = forms.CharField(
         label=_("Nội dung yêu cầu giải quyết"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 30}),
         help_text=_("Ghi ngắn gọn điều bạn đề nghị cơ quan giải quyết."),
     )
     result_delivery = forms.ChoiceField(
@@ -136,14 +136,16 @@ def schema_field(spec: dict) -> forms.Field:
         choices = [(choice, choice) for choice in spec.get("choices", [])]
         return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
     if kind == "textarea":
-        return forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), **common)
+        return forms.CharField(
+            max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "cols": 30}), **common
+        )
     return forms.CharField(max_length=300, **common)
 
 
 class SupplementRequestForm(forms.Form):
     items = forms.CharField(
         label=_("Giấy tờ, nội dung cần bổ sung"),
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 30}),
         help_text=_("Mỗi dòng một mục, ghi lý do sau dấu “:”. Liệt kê đầy đủ một lần."),
     )
     days = forms.IntegerField(label=_("Số ngày để công dân bổ sung"), min_value=1, max_value=60, initial=10)
@@ -162,7 +164,9 @@ class SupplementRequestForm(forms.Form):
 
 class RefuseForm(forms.Form):
     reasons = forms.CharField(
-        label=_("Lý do từ chối"), widget=forms.Textarea(attrs={"rows": 4}), help_text=_("Mỗi dòng một lý do.")
+        label=_("Lý do từ chối"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 30}),
+        help_text=_("Mỗi dòng một lý do."),
     )
 
     def reason_list(self) -> list[str]:
@@ -171,7 +175,7 @@ class RefuseForm(forms.Form):
 
 class SupplementSendForm(forms.Form):
     note = forms.CharField(
-        label=_("Nội dung bổ sung"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Nội dung bổ sung"), required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 30})
     )
 
 
@@ -214,7 +218,9 @@ class CounterIntakeForm(forms.Form):
         label=_("Địa chỉ nhận kết quả qua bưu điện"), max_length=500, required=False
     )
     note = forms.CharField(
-        label=_("Nội dung yêu cầu, ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Nội dung yêu cầu, ghi chú"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 30}),
     )
 
     def __init__(self, *args, offerings=None, **kwargs):
