@@ -97,3 +97,39 @@ def test_citizen_registers_confirms_signs_in_and_edits_profile(live_server, brow
     assert "otp.register" in outbox or "Mã OTP đăng ký tài khoản" in outbox
     assert "+84912345678" in outbox
     page.screenshot(path="/tmp/dvc-outbox.png", full_page=False)
+
+
+def test_birth_date_typed_on_a_phone_keypad_without_javascript(live_server, browser_page, units):
+    """Defect 9 at 360 px with JavaScript off: "31/02/1990" is explained and kept, "15.05.1990" is accepted,
+    and the date field's hint and error are the elements its aria-describedby names."""
+    context = browser_page.context.browser.new_context(
+        viewport={"width": 360, "height": 740}, locale="vi-VN", java_script_enabled=False
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(live_server.url + "/dang-ky/")
+    page.get_by_label("Số định danh cá nhân (CCCD) hoặc mã số thuế").fill(CCCD)
+    page.get_by_label("Họ và tên (doanh nghiệp: tên doanh nghiệp)").fill("Nguyễn Văn An")
+    date = page.get_by_label("Ngày sinh")
+    assert date.get_attribute("inputmode") == "numeric"
+    date.fill("31/02/1990")
+    page.get_by_label("Nam", exact=True).check()
+    page.get_by_label("Số điện thoại di động").fill("0912 345 678")
+    page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
+    page.get_by_label("Nhập lại mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng ký").click()
+
+    assert "Không có ngày 31/02/1990: tháng 2 năm 1990 chỉ có 28 ngày." in page.content()
+    date = page.get_by_label("Ngày sinh")
+    assert date.input_value() == "31/02/1990"
+    described = date.get_attribute("aria-describedby").split()
+    texts = [page.locator(f"#{name}").inner_text() for name in described]
+    assert any("27101990" in text for text in texts) and any("chỉ có 28 ngày" in text for text in texts)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    date.fill("15.05.1990")
+    page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)  # password fields are never sent back
+    page.get_by_label("Nhập lại mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng ký").click()
+    page.wait_for_url("**/dang-ky/xac-thuc/")
+    context.close()
