@@ -40,6 +40,8 @@ class Clock:
 def clock(monkeypatch) -> Clock:
     clock = Clock()
     monkeypatch.setattr(timezone, "now", clock)
+    for name in ("created_at", "next_attempt_at"):  # model defaults hold the real timezone.now
+        monkeypatch.setattr(Message._meta.get_field(name), "default", clock)
     return clock
 
 
