@@ -9,6 +9,8 @@ PORT=${PORT:-8000}
 PY=.venv/bin/python
 
 $PY manage.py migrate --noinput -v0
+# The shared cache table (pending sign-ups, captcha tokens, tracking cards; idempotent; not needed with Redis).
+$PY manage.py createcachetable
 $PY manage.py collectstatic --noinput -v0
 $PY manage.py load_demo_data
 $PY manage.py ensure_demo_logins
