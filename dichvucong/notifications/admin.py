@@ -18,13 +18,14 @@ class MessageAdmin(admin.ModelAdmin):
         "provider",
         "sent_at",
     )
-    list_filter = ("status", "channel", "provider")
+    list_filter = ("status", "kind", "channel", "provider")
     search_fields = ("recipient", "=public_id", "=provider_message_id")
     date_hierarchy = "created_at"
     list_select_related = ("user",)
     fields = (
         "public_id",
         "event",
+        "kind",
         "channel",
         "provider",
         "recipient",
@@ -40,6 +41,7 @@ class MessageAdmin(admin.ModelAdmin):
         "provider_message_id",
         "created_at",
         "sent_at",
+        "combined_into",
     )
     readonly_fields = fields
 

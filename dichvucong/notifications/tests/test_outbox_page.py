@@ -182,3 +182,39 @@ def test_django_admin_needs_the_second_factor(client):
     response = client.get("/quan-tri/notifications/message/")
 
     assert response.status_code == 302 and "/quan-tri/login/" in response["Location"]
+
+
+def test_the_outbox_says_when_a_held_or_delayed_message_goes_and_where_a_combined_one_went(
+    admin_client, settings, sms_provider
+):
+    from django.utils import timezone
+
+    from dichvucong.notifications.services import message_deliver
+
+    settings.DVC_NOTIFY_RATE_LIMITS = {"sms": [(900, 1)]}
+    news = {
+        "full_name": "An",
+        "code": "H56-1",
+        "procedure": "Khai sinh",
+        "tracking_url": "https://x/?ma=H56-1",
+    }
+    (held,) = notify(event="dossier.submitted", phone="0912345678", context=news)
+    (joined,) = notify(event="dossier.accepted", phone="0912345678", context={**news, "due_at": "12/03/2026"})
+    welcome = {"full_name": "An", "site_url": "https://x/"}
+    notify(event="account.welcome", phone="0987654321", context=welcome)
+    (delayed,) = notify(event="account.welcome", phone="0987654321", context=welcome)
+
+    page = admin_client.get(URL).content.decode()
+    assert "chờ gộp với tin khác, gửi lúc" in page
+    assert "Tạm hoãn do giới hạn gửi" in page and "sẽ gửi lúc" in page
+    local_due = timezone.localtime(delayed.next_attempt_at).strftime("%d/%m/%Y %H:%M")
+    assert f"sẽ gửi lúc {local_due}" in page
+
+    Message.objects.filter(pk__in=[held.pk, joined.pk]).update(next_attempt_at=timezone.now())
+    message_deliver(message_id=held.pk)
+    page = admin_client.get(URL).content.decode()
+
+    assert "Đã gộp vào tin khác" in page
+    assert f'href="#tb-{held.public_id}"' in page
+    assert "gồm thêm 1 thông báo" in page
+    assert len(sms_provider.calls) == 1
