@@ -1,13 +1,13 @@
 """Short-lived caches for the public catalogue (the busiest, least changing pages).
 
-Keys carry a catalogue generation that every catalogue write bumps after commit, so a process that
-shares the cache (Redis in production) never serves results older than the last write; with the
-per-process local-memory cache the time-to-live bounds staleness instead.
+Keys carry a catalogue generation that every catalogue write replaces after commit, so no process (they
+share the cache: a database table by default, or Redis) serves results older than the last write.
 """
 
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -19,18 +19,18 @@ T = TypeVar("T")
 GENERATION_KEY = "catalogue:generation"
 
 
-def generation() -> int:
-    return cache.get(GENERATION_KEY) or 0
+def generation() -> str:
+    return cache.get(GENERATION_KEY) or "0"
 
 
 def catalogue_changed() -> None:
     """Invalidate cached catalogue reads once the current transaction commits."""
 
     def bump() -> None:
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:
-            cache.set(GENERATION_KEY, 1, None)
+        # A new random generation in one plain write: incr on the database cache is a read then a write (two
+        # writes committing together could leave one generation for both), and a counter restarted after an
+        # eviction could reuse a number whose entries are still cached.
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
     transaction.on_commit(bump)
 

@@ -8,10 +8,11 @@ only where no local amount replaces it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from dichvucong.catalogue.models import AgencyProcedure, Channel, FeeItem, ProcedureVersion
-
+from dichvucong.core.formatting import format_duration
 
 # The order people read channels in: at the counter, by post, online.
 LABEL_ORDER = [Channel.IN_PERSON, Channel.POSTAL, Channel.ONLINE]
@@ -41,6 +42,16 @@ class ChannelRow:
     option: object  # ChannelOption
     lines: list[FeeLine]
     varies: bool = False  # the agencies charge different amounts: see each agency
+
+    @property
+    def duration_note(self) -> str:
+        """The catalogue's wording of the time limit when it says more than the number ("03 ngày")."""
+        text = (self.option.duration_text or "").strip()
+        plain = re.sub(r"\b0+(\d)", r"\1", text).rstrip(".").casefold()
+        shown = format_duration(
+            self.option.duration_value, self.option.duration_unit, self.option.get_duration_unit_display()
+        )
+        return "" if plain == str(shown).casefold() else text
 
 
 def _distinct(items: list[FeeItem]) -> list[FeeLine]:

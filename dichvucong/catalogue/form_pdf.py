@@ -7,6 +7,9 @@ the pledge, the place-and-date line and the signature blocks.
 
 from __future__ import annotations
 
+import functools
+
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
@@ -32,18 +35,24 @@ def _dots(width: float) -> str:
     return "." * max(count, 0)
 
 
+@functools.cache
+def _answer_style() -> ParagraphStyle:
+    """Body text with room to write by hand between the lines."""
+    return ParagraphStyle("answer", parent=styles().body, leading=21, spaceBefore=0, spaceAfter=0)
+
+
 def _dotted(label: str, lines: int) -> list:
     """The item's label followed by dotted answer lines filling the width."""
-    s = styles()
+    style = _answer_style()
     head = f"{label}: "
     head_width = stringWidth(head, fonts().regular, BODY_SIZE)
     items = []
     if head_width < FORM_WIDTH * 0.7:
-        items.append(Paragraph(markup(head) + _dots(FORM_WIDTH - head_width), s.body))
+        items.append(Paragraph(markup(head) + _dots(FORM_WIDTH - head_width), style))
     else:
-        items.append(Paragraph(markup(head), s.body))
+        items.append(Paragraph(markup(head), style))
         lines += 1
-    items += [Paragraph(_dots(FORM_WIDTH), s.body) for _ in range(lines - 1)]
+    items += [Paragraph(_dots(FORM_WIDTH), style) for _ in range(lines - 1)]
     return items
 
 
@@ -64,7 +73,7 @@ def render_form_template_pdf(form: FormTemplate) -> bytes:
     story: list = [
         Paragraph(NATION, s.nation),
         Paragraph(MOTTO, s.motto),
-        Rule(60),
+        Rule(stringWidth(MOTTO, fonts().bold, 12)),
         Spacer(0, 6),
         Paragraph(markup(form.heading or form.name.upper()), s.title),
     ]

@@ -228,6 +228,16 @@ class FeeItem(models.Model):
     def __str__(self) -> str:
         return f"{self.name}: {self.amount} {self.currency}"
 
+    @property
+    def label(self) -> str:
+        """ "Lệ phí – Phí khai thác…", or just the name when it already says what it is ("Lệ phí cấp…")."""
+        kind = str(self.get_kind_display())
+        if not self.name or self.name == kind:
+            return kind
+        if self.name.casefold().startswith(kind.casefold()):
+            return self.name
+        return f"{kind} – {self.name}"
+
 
 class Component(models.Model):
     """Thành phần hồ sơ: a document to submit, grouped by case (trường hợp)."""
