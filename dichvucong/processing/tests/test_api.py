@@ -62,7 +62,7 @@ def test_forward_over_the_api_and_the_refusals(client, pdata, accepted):
 
     specialist = bearer(data["chuyenvien.a"])
     detail = client.get(url, **specialist).json()
-    assert [a["action"] for a in detail["actions"]][:1] == ["forward"]
+    assert [a["action"] for a in detail["actions"]][:2] == ["draft", "forward"]
     response = client.post(
         f"{url}/forward",
         {"expected_position": 1, "note": "Đạt"},

@@ -120,11 +120,12 @@ def test_counter_specialist_head_leader_clerk_counter_with_the_control_sheet(pda
     assert all(e.due_at <= dossier.due_at for e in sheet)
     assert sheet[1].from_user == data["chuyenvien.a"] and sheet[1].note == "Đủ điều kiện"
     actions = list(DossierEvent.objects.filter(dossier=dossier).values_list("action", flat=True))
-    assert actions[-6:] == [
+    assert actions[-7:] == [
         "start_processing",
         "handover",
         "handover",
         "handover",
+        "result_registered",  # Vào số, on the timeline (not a status change)
         "resolve",
         "return_result",
     ]
