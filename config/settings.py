@@ -300,8 +300,10 @@ DVC_REGISTRATIONS_PER_IP_HOUR = int(os.environ.get("DVC_REGISTRATIONS_PER_IP_HOU
 DVC_RESETS_PER_IP_HOUR = int(os.environ.get("DVC_RESETS_PER_IP_HOUR", "10"))
 PASSWORD_RESET_TIMEOUT = 2 * 3600
 DVC_TRACKING_PER_IP_MINUTE = int(os.environ.get("DVC_TRACKING_PER_IP_MINUTE", "30"))
-# Bill the catalogue fee when an online dossier is submitted (when unambiguous); otherwise staff request it.
-DVC_BILL_AT_SUBMISSION = env_bool("DVC_BILL_AT_SUBMISSION", True)
+# The catalogue fee of an online dossier (when unambiguous) is billed when the dossier is accepted
+# (NĐ 118/2025: fees are due for dossiers received; payments.closing). 1 bills at submission ("thu trước").
+DVC_BILL_AT_SUBMISSION = env_bool("DVC_BILL_AT_SUBMISSION", False)
+DVC_BILL_AT_ACCEPTANCE = env_bool("DVC_BILL_AT_ACCEPTANCE", True)  # 0: staff request every fee themselves
 # Largest Sổ theo dõi hồ sơ one download may hold (a longer period is refused with a message).
 DVC_LEDGER_PDF_MAX_ROWS = int(os.environ.get("DVC_LEDGER_PDF_MAX_ROWS", "2000"))
 DVC_LEDGER_XLSX_MAX_ROWS = int(os.environ.get("DVC_LEDGER_XLSX_MAX_ROWS", "50000"))

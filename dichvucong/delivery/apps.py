@@ -6,7 +6,9 @@ class DeliveryConfig(AppConfig):
     verbose_name = "Bưu chính công ích"
 
     def ready(self) -> None:
+        from dichvucong.delivery import closing
         from dichvucong.delivery.events import EVENTS
         from dichvucong.notifications.events import register
 
         register(*EVENTS)
+        closing.connect()

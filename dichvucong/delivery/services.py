@@ -524,9 +524,14 @@ def shipment_cancel(*, shipment_id: int, staff: User, reason: str) -> Shipment:
 
 
 def delivery_sweep(*, limit: int = 200) -> dict[str, int]:
-    """Make sure nothing waits on a hook that did not run: create missing orders, send orders whose call is
-    due (first try lost, or a retry), poll carriers without webhooks. Safe to run at any time, in parallel."""
-    counts = {"created": 0, "requested": 0, "polled": 0, "errors": 0}
+    """Make sure nothing waits on a hook that did not run: close orders of finished dossiers, create missing
+    orders, send orders whose call is due (first try lost, or a retry), poll carriers without webhooks. Safe
+    to run at any time, in parallel."""
+    from dichvucong.delivery.closing import shipments_close_for_dossier, stale_dossier_ids
+
+    counts = {"created": 0, "requested": 0, "polled": 0, "closed": 0, "errors": 0}
+    for dossier_id in stale_dossier_ids(limit=limit):  # finished dossiers whose order is still open
+        counts["closed"] += len(shipments_close_for_dossier(dossier_id=dossier_id))
     pickups = (
         Dossier.objects.filter(home_pickup=True, status__in=[DossierStatus.SUBMITTED, DossierStatus.ACCEPTED])
         .exclude(shipments__kind=Kind.PICKUP)

@@ -19,5 +19,12 @@ def poll_shipment(shipment_id: int) -> int:
 
 
 @task(queue_name="default")
+def close_dossier_shipments(dossier_id: int) -> int:
+    from dichvucong.delivery.closing import shipments_close_for_dossier
+
+    return len(shipments_close_for_dossier(dossier_id=dossier_id))
+
+
+@task(queue_name="default")
 def sweep() -> dict:
     return services.delivery_sweep()

@@ -75,9 +75,17 @@ def receipt_pdf(dossier: Dossier) -> bytes:
         due_at=dossier.due_at,
         receiving_officer=_officer(dossier.received_by),
         delivery=forms_pdf.ResultDelivery(method=method, detail=detail),
+        fees=_fee_charges(dossier),
         hotline=dossier.agency.phone,
     )
     return forms_pdf.render_receipt_pdf(data)
+
+
+def _fee_charges(dossier: Dossier) -> tuple[forms_pdf.FeeCharge, ...]:
+    """The fees billed and paid, from the payments ledger (so Mẫu 01 agrees with the e-receipt)."""
+    from dichvucong.payments.selectors import dossier_fee_charges
+
+    return dossier_fee_charges(dossier=dossier)
 
 
 def supplement_pdf(dossier: Dossier) -> bytes:

@@ -61,6 +61,19 @@ class ResultDelivery:
 
 
 @dataclass(frozen=True, slots=True)
+class FeeCharge:
+    """A fee billed for the dossier (phí, lệ phí), as the payments ledger and the e-receipt record it."""
+
+    amount: int  # whole đồng
+    description: str = ""  # e.g. "Lệ phí đăng ký khai sinh"
+    paid: bool = False
+    paid_at: dt.datetime | None = None
+    receipt_number: str = ""
+    paid_in_cash: bool = False
+    refunded: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class ReceiptData:
     """Mẫu số 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả."""
 
@@ -79,6 +92,8 @@ class ReceiptData:
     delivery: ResultDelivery
     # None: the owner is the applicant.
     owner: Person | None = None
+    # Fees billed (from the payments ledger); when empty, ``fee_note`` or "Không" is printed.
+    fees: tuple[FeeCharge, ...] = ()
     fee_note: str = ""
     hotline: str = ""
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
-from .data import DeliveryMethod, Person, ReceiptData, RefusalData, ResultDelivery, SupplementRequestData
+from .data import (
+    DeliveryMethod,
+    FeeCharge,
+    Person,
+    ReceiptData,
+    RefusalData,
+    ResultDelivery,
+    SupplementRequestData,
+)
 from .layout import (
     FORM_WIDTH,
     QRFlowable,
@@ -17,7 +25,7 @@ from .layout import (
     styles,
     title_block,
 )
-from .text import clean, date_words, due_time_text, intake_time_text, markup
+from .text import clean, date_words, due_time_text, intake_time_text, local, markup
 
 RECEIPT_TITLE = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
 SUPPLEMENT_TITLE = "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"
@@ -30,6 +38,31 @@ _DELIVERY_LABELS = {
     DeliveryMethod.POST: "Nhận qua dịch vụ bưu chính công ích",
     DeliveryMethod.ONLINE: "Nhận trực tuyến trên Cổng Dịch vụ công",
 }
+
+
+def _money(amount: int) -> str:
+    return f"{int(amount):,}".replace(",", ".") + " đ"
+
+
+def fee_text(fee: FeeCharge) -> str:
+    """One billed fee as Mẫu 01 prints it: "7.500 đ (Lệ phí …) – đã nộp ngày 10/03/2026, biên lai số …"."""
+    text = f"<b>{_money(fee.amount)}</b>"
+    if clean(fee.description):
+        text += f" ({markup(fee.description)})"
+    if fee.refunded:
+        return text + " – đã hoàn trả"
+    if not fee.paid:
+        return text + " – chưa nộp"
+    text += " – đã nộp" + (" tiền mặt" if fee.paid_in_cash else "")
+    if fee.paid_at is not None:
+        text += f" ngày {local(fee.paid_at):%d/%m/%Y}"
+    if clean(fee.receipt_number):
+        text += f", biên lai số {markup(fee.receipt_number)}"
+    return text
+
+
+def fees_text(fees) -> str:
+    return "; ".join(fee_text(fee) for fee in fees)
 
 
 def delivery_text(delivery: ResultDelivery) -> str:
@@ -123,7 +156,7 @@ def render_receipt_pdf(data: ReceiptData) -> bytes:
         _numbered(5, "Thời gian trả kết quả giải quyết hồ sơ", f"<b>{due_time_text(data.due_at)}</b>")
     )
     story.append(_numbered(6, "Nơi trả kết quả", markup(delivery_text(data.delivery))))
-    story.append(_numbered(7, "Phí, lệ phí", markup(data.fee_note) or "Không"))
+    story.append(_numbered(7, "Phí, lệ phí", fees_text(data.fees) or markup(data.fee_note) or "Không"))
 
     notes = [
         "Kết quả có thể được trả trước ngày hẹn; khi đó Ông/Bà sẽ được báo qua tin nhắn hoặc thư điện tử.",

@@ -25,7 +25,7 @@ from dichvucong.accounts.models import StaffRole
 from dichvucong.accounts.selectors import agencies_for_user
 from dichvucong.core.ratelimit import client_ip, hit
 from dichvucong.dossiers.workflow import TransitionRefused
-from dichvucong.payments import selectors, services
+from dichvucong.payments import cash, selectors, services
 from dichvucong.payments.fees import FeeError, fee_quote
 from dichvucong.payments.gateways.registry import enabled_gateways
 from dichvucong.payments.models import MAX_AMOUNT, PaymentRequest
@@ -330,7 +330,7 @@ def staff_cash(request: HttpRequest, request_id: uuid.UUID, payload: CashIn):
         payment_request = selectors.payment_request_access(
             user=request.auth, public_id=request_id, for_staff=True
         )
-        collection = services.cash_record(
+        collection = cash.cash_record(
             request_id=payment_request.pk,
             collector=request.auth,
             amount=payload.amount,

@@ -7,6 +7,8 @@ class PaymentsConfig(AppConfig):
 
     def ready(self) -> None:
         from dichvucong.notifications import events
+        from dichvucong.payments import closing
         from dichvucong.payments.events import EVENTS
 
         events.register(*EVENTS)
+        closing.connect()

@@ -40,6 +40,32 @@ def check_order(params) -> tuple[bool, str]:
     return True, ""
 
 
+def order_payable(params) -> tuple[bool, str]:
+    """Whether the merchant still waits for this order. The demo bank lives inside the project, so before
+    taking money it asks what a real bank learns only from the IPN answer: a cancelled request (the dossier
+    was refused, withdrawn or stopped) or one already paid is not charged."""
+    from dichvucong.payments.models import PaymentRequest, Transaction
+
+    txn = (
+        Transaction.objects.select_related("payment_request")
+        .filter(reference=str(params.get("vnp_TxnRef", ""))[:64], gateway=DemoGateway.name)
+        .first()
+    )
+    if txn is None:
+        return False, "Không tìm thấy đơn hàng (code=01)."
+    state = txn.payment_request.state
+    if state == PaymentRequest.State.CANCELLED:
+        return (
+            False,
+            "Yêu cầu nộp phí này đã bị hủy (hồ sơ không còn được giải quyết). Ngân hàng không trừ tiền.",
+        )
+    if state == PaymentRequest.State.PAID:
+        return False, "Khoản phí này đã được thanh toán. Ngân hàng không trừ tiền lần nữa."
+    if txn.state != Transaction.State.INITIATED:
+        return False, "Giao dịch này đã kết thúc. Hãy quay lại trang thanh toán để thử lại."
+    return True, ""
+
+
 def result_params(params, *, pay: bool, bank_code: str) -> dict[str, str]:
     now = timezone.now()
     expires = vnp.parse_vnp_datetime(params.get("vnp_ExpireDate", ""))

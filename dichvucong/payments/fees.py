@@ -33,6 +33,10 @@ class FeeError(Exception):
         self.code = code
 
 
+class PaymentError(FeeError):
+    """A refused payment action (request, pay, refund, cash): nothing was changed."""
+
+
 @dataclass(frozen=True)
 class FeeLine:
     fee_item_id: int | None

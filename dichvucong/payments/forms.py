@@ -115,3 +115,17 @@ class DemoBankForm(forms.Form):
     bank_code = forms.ChoiceField(
         label=_("Ngân hàng"), choices=DEMO_BANKS, widget=forms.RadioSelect, initial="NCB"
     )
+
+
+class RefundDoneForm(forms.Form):
+    """The cashier handed the money back: how (cash at the counter, bank transfer number…)."""
+
+    refund = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    note = forms.CharField(
+        label=_("Cách hoàn trả"),
+        max_length=500,
+        help_text=_(
+            "Ví dụ: trả tiền mặt tại quầy, người nhận Nguyễn Văn A; hoặc chuyển khoản, mã giao dịch …"
+        ),
+        error_messages={"required": _("Hãy ghi cách hoàn trả.")},
+    )

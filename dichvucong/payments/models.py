@@ -165,12 +165,23 @@ class CallbackLog(models.Model):
 
 
 class Refund(models.Model):
+    """Money going back to the payer: through the gateway of the online transaction, or handed back by the
+    cashier (cash collected, or a gateway refund that failed). Created by staff, by a payment that arrived
+    for a closed request, or when a paid dossier is refused, withdrawn or stopped (``payments.closing``)."""
+
     class State(models.TextChoices):
         REQUESTED = "requested", _("Chờ hoàn tiền")
         DONE = "done", _("Đã hoàn tiền")
-        FAILED = "failed", _("Hoàn tiền không thành công")
+        FAILED = "failed", _("Hoàn tiền qua cổng không thành công, chờ thủ quỹ")
+        CASHIER = "cashier", _("Chờ thủ quỹ hoàn trả")
 
-    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="refunds")
+    payment_request = models.ForeignKey(
+        PaymentRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="refunds"
+    )
+    # The online payment to reverse; None for cash.
+    transaction = models.ForeignKey(
+        Transaction, null=True, blank=True, on_delete=models.PROTECT, related_name="refunds"
+    )
     amount = models.PositiveBigIntegerField()
     reason = models.CharField(max_length=500)
     state = models.CharField(max_length=10, choices=State.choices, default=State.REQUESTED)
@@ -180,6 +191,11 @@ class Refund(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The cashier who handed the money back (state CASHIER or FAILED → DONE), and how.
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handling_note = models.CharField(_("cách hoàn trả"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -188,7 +204,11 @@ class Refund(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.transaction} -{self.amount}"
+        return f"{self.transaction or self.payment_request} -{self.amount}"
+
+    @property
+    def awaits_cashier(self) -> bool:
+        return self.state in (self.State.CASHIER, self.State.FAILED)
 
 
 class Reconciliation(models.Model):

@@ -15,41 +15,31 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from dichvucong.accounts.models import AgencyMembership, StaffRole, User
-from dichvucong.accounts.selectors import agencies_administered_by
-from dichvucong.agencies.models import Agency
-from dichvucong.core.formatting import format_vnd
 from dichvucong.dossiers.models import Dossier, Status
 from dichvucong.dossiers.workflow import TransitionRefused, transition
-from dichvucong.notifications.services import notify
-from dichvucong.payments.fees import FeeError, FeeQuote, fee_quote
+from dichvucong.payments.fees import FeeQuote, PaymentError, fee_quote
 from dichvucong.payments.gateways.base import Callback, Outcome
 from dichvucong.payments.gateways.registry import gateway_get
 from dichvucong.payments.models import (
     MAX_AMOUNT,
     CallbackLog,
-    CashCollection,
-    OnlinePayment,
     PaymentRequest,
-    Reconciliation,
     Refund,
     Transaction,
 )
+from dichvucong.payments.notices import notify_payer as _notify
+from dichvucong.payments.notices import transactions_url  # noqa: F401 (re-exported)
+from dichvucong.payments.refunds import refund_create, refund_execute  # noqa: F401 (re-exported)
 from dichvucong.worktime import schedule
 
 logger = logging.getLogger("dichvucong.payments")
 
 REQUEST_ROLES = (StaffRole.RECEPTIONIST, StaffRole.SPECIALIST)
-CASH_ROLES = (StaffRole.POSTAL, StaffRole.RECEPTIONIST)
-
-
-class PaymentError(FeeError):
-    """A refused payment action: nothing was changed."""
 
 
 def _setting(name: str, default):
@@ -62,32 +52,6 @@ def _roles(user: User, dossier: Dossier) -> set[str]:
         AgencyMembership.objects.filter(user=user, is_active=True, agency_id__in=agencies).values_list(
             "role", flat=True
         )
-    )
-
-
-def _site_url() -> str:
-    return settings.DVC_PUBLIC_URL.rstrip("/")
-
-
-def transactions_url() -> str:
-    return _site_url() + reverse("payments:mine")
-
-
-def _notify(request: PaymentRequest, event: str, **context) -> None:
-    dossier = request.dossier
-    notify(
-        event=event,
-        user=dossier.applicant,
-        phone=dossier.applicant_phone,
-        email=dossier.applicant_email,
-        context={
-            "full_name": dossier.applicant_name,
-            "code": dossier.code or "",
-            "procedure": dossier.procedure.name,
-            "amount": format_vnd(request.amount),
-            "tracking_url": transactions_url(),
-            **context,
-        },
     )
 
 
@@ -172,8 +136,9 @@ def _date(day: datetime.date | None) -> str:
 
 
 def payment_request_for_submission(*, dossier: Dossier) -> PaymentRequest | None:
-    """Hook for online submission: bill the catalogue fee at once when it is unambiguous (one rate per
-    kind, every amount stated). Idempotent: a dossier that already has a request gets no second one."""
+    """Bill the catalogue fee of an online dossier when it is unambiguous (one rate per kind, every amount
+    stated): on acceptance by default (``payments.closing``), at submission with ``DVC_BILL_AT_SUBMISSION``.
+    The dossier is not paused. Idempotent: a dossier that already has a request gets no second one."""
     if dossier.payment_requests.exists():
         return dossier.payment_requests.first()
     quote = fee_quote(dossier=dossier)
@@ -432,6 +397,11 @@ def _apply(gateway, params: dict, kind: str) -> tuple[Outcome, Transaction | Non
         return Outcome.NOT_FOUND, None, "unknown_reference", ""
     if callback.amount is None or callback.amount != txn.amount:
         return Outcome.INVALID_AMOUNT, txn, "amount_mismatch", f"ours {txn.amount}, theirs {callback.amount}"
+    if (
+        txn.state == Transaction.State.INITIATED
+        and txn.payment_request.state == PaymentRequest.State.CANCELLED
+    ):
+        return _apply_to_cancelled(gateway, txn, callback, kind)
     if txn.state != Transaction.State.INITIATED:
         same = (txn.state == Transaction.State.SUCCEEDED) == callback.succeeded
         note = (
@@ -455,6 +425,8 @@ def _apply(gateway, params: dict, kind: str) -> tuple[Outcome, Transaction | Non
         .select_related("dossier__procedure")
         .get(pk=txn.payment_request_id)
     )
+    if request.state == PaymentRequest.State.CANCELLED:  # cancelled while this callback was on its way
+        return _apply_to_cancelled(gateway, txn, callback, kind)
     if callback.succeeded:
         txn.state = Transaction.State.SUCCEEDED
         txn.paid_at = callback.paid_at or now
@@ -474,6 +446,7 @@ def _apply(gateway, params: dict, kind: str) -> tuple[Outcome, Transaction | Non
         txn.save()
         Refund.objects.create(
             transaction=txn,
+            payment_request=request,
             amount=txn.amount,
             reason=f"Thanh toán khi yêu cầu đã {request.get_state_display().lower()}",
         )
@@ -489,194 +462,34 @@ def _apply(gateway, params: dict, kind: str) -> tuple[Outcome, Transaction | Non
     return Outcome.CONFIRMED, txn, "applied", f"failed {callback.response_code}"
 
 
-# --- refunds -----------------------------------------------------------------------------------------
-
-
-def refund_create(
-    *, transaction_id: int, officer: User, amount: int, reason: str, client_ip: str = ""
-) -> Refund:
-    """Record a refund (and ask the gateway for it when it supports refunds)."""
-    reason = reason.strip()
-    if not reason:
-        raise PaymentError("Hãy ghi lý do hoàn tiền.", field="reason", code="reason")
-    with transaction.atomic():
-        txn = (
-            Transaction.objects.select_for_update()
-            .select_related("payment_request__dossier")
-            .get(pk=transaction_id)
-        )
-        if not _roles(officer, txn.payment_request.dossier) & {
-            StaffRole.RECEPTIONIST,
-            StaffRole.AGENCY_ADMIN,
-        }:
-            raise PermissionDenied
-        if txn.state != Transaction.State.SUCCEEDED:
-            raise PaymentError("Chỉ hoàn tiền cho giao dịch thành công.", code="state")
-        done = txn.refunds.filter(state=Refund.State.DONE).aggregate(total=Sum("amount"))["total"] or 0
-        if not isinstance(amount, int) or amount <= 0 or amount + done > txn.amount:
-            raise PaymentError("Số tiền hoàn không hợp lệ.", field="amount", code="amount")
-        refund = txn.refunds.filter(
-            state=Refund.State.REQUESTED, amount=amount
-        ).first() or Refund.objects.create(
-            transaction=txn, amount=amount, reason=reason[:500], created_by=officer
-        )
-        refund.created_by = refund.created_by or officer
-        gateway = gateway_get(txn.gateway, enabled_only=False)
-        if gateway.supports_refund:
-            result = gateway.refund(refund=refund, client_ip=client_ip, actor_name=officer.username)
-            refund.gateway_response = {"ok": result.ok, "code": result.code, "message": result.message}
-            refund.state = Refund.State.DONE if result.ok else Refund.State.FAILED
-        refund.finished_at = timezone.now() if refund.state != Refund.State.REQUESTED else None
-        refund.save()
-        if refund.state == Refund.State.DONE and amount + done == txn.amount:
-            txn.state = Transaction.State.REFUNDED
-            txn.needs_refund = False
-            txn.save(update_fields=["state", "needs_refund"])
-    logger.info("refund %s of %s: %s", refund.pk, txn.reference, refund.state)
-    return refund
-
-
-# --- cash at the post office ---------------------------------------------------------------------------
-
-
-def cash_record(
-    *,
-    request_id: int,
-    collector: User,
-    amount: int,
-    receipt_number: str,
-    payer_name: str,
-    collected_at: datetime.datetime | None = None,
-) -> CashCollection:
-    """Postal staff (or the counter) record cash collected for a payment request, with the paper receipt."""
-    receipt_number = (receipt_number or "").strip().upper()
-    payer_name = (payer_name or "").strip()
-    now = timezone.now()
-    collected_at = collected_at or now
-    if (
-        not receipt_number
-        or len(receipt_number) > 40
-        or not all(c.isalnum() or c in "-/." for c in receipt_number)
-    ):
-        raise PaymentError("Số biên lai không hợp lệ.", field="receipt_number", code="receipt_number")
-    if not payer_name:
-        raise PaymentError("Hãy ghi tên người nộp tiền.", field="payer_name", code="payer_name")
-    if collected_at > now + datetime.timedelta(minutes=5):
-        raise PaymentError("Thời điểm thu tiền không được ở tương lai.", field="collected_at", code="future")
-    try:
-        with transaction.atomic():
-            request = (
-                PaymentRequest.objects.select_for_update()
-                .select_related("dossier__procedure")
-                .get(pk=request_id)
-            )
-            if not _roles(collector, request.dossier) & set(CASH_ROLES):
-                raise PermissionDenied
-            if not request.is_open:
-                raise PaymentError("Khoản phí này không còn chờ thanh toán.", code="closed")
-            if isinstance(amount, bool) or not isinstance(amount, int) or amount != request.amount:
-                raise PaymentError(
-                    f"Số tiền thu phải đúng {format_vnd(request.amount)}.", field="amount", code="amount"
-                )
-            if collected_at < request.created_at - datetime.timedelta(minutes=5):
-                raise PaymentError(
-                    "Thời điểm thu tiền trước khi có yêu cầu.", field="collected_at", code="early"
-                )
-            collection = CashCollection.objects.create(
-                payment_request=request,
-                dossier=request.dossier,
-                agency=request.agency,
-                collected_by=collector,
-                amount=amount,
-                receipt_number=receipt_number,
-                payer_name=payer_name[:300],
-                collected_at=collected_at,
-            )
-            _mark_paid(
-                request=request,
-                via="cash",
-                online=OnlinePayment.NOT_ONLINE,
-                when=collected_at,
-                actor=collector,
-                receipt=receipt_number,
-            )
-    except IntegrityError:
-        raise PaymentError(
-            "Số biên lai đã được dùng.", field="receipt_number", code="duplicate_receipt"
-        ) from None
-    logger.info("cash %s đ for request %s recorded by %s", amount, request.public_id, collector.pk)
-    return collection
-
-
-def cash_reconcile(
-    *,
-    admin: User,
-    agency: Agency,
-    start: datetime.date,
-    end: datetime.date,
-    remitted_total: int,
-    note: str = "",
-) -> Reconciliation:
-    """The agency checks what the post office remitted for a period against the cash recorded in it. Each
-    collection is reconciled once; a difference is recorded with the per-collector totals."""
-    if not agencies_administered_by(user=admin).filter(pk=agency.pk).exists():
-        raise PermissionDenied
-    if end < start or end > timezone.localdate():
-        raise PaymentError("Khoảng thời gian không hợp lệ.", field="end", code="period")
-    if (
-        isinstance(remitted_total, bool)
-        or not isinstance(remitted_total, int)
-        or not 0 <= remitted_total <= 10 * MAX_AMOUNT
-    ):
-        raise PaymentError("Số tiền đã nộp về không hợp lệ.", field="remitted_total", code="amount")
-    with transaction.atomic():
-        collections = list(
-            CashCollection.objects.select_for_update()
-            .filter(
-                agency=agency,
-                reconciliation__isnull=True,
-                collected_at__date__gte=start,
-                collected_at__date__lte=end,
-            )
-            .select_related("collected_by")
-            .order_by("collected_at")
-        )
-        if not collections:
-            raise PaymentError("Không có khoản thu tiền mặt nào chưa đối soát trong kỳ.", code="empty")
-        total = sum(c.amount for c in collections)
-        mismatches = []
-        if total != remitted_total:
-            by_collector: dict[str, int] = {}
-            for c in collections:
-                by_collector[c.collected_by.full_name] = (
-                    by_collector.get(c.collected_by.full_name, 0) + c.amount
-                )
-            mismatches.append(
-                {
-                    "kind": "total",
-                    "reference": "",
-                    "ours": total,
-                    "theirs": remitted_total,
-                    "by_collector": by_collector,
-                }
-            )
-        reconciliation = Reconciliation.objects.create(
-            kind=Reconciliation.Kind.CASH,
-            agency=agency,
-            period_start=start,
-            period_end=end,
-            ledger_count=len(collections),
-            ledger_total=total,
-            counterpart_count=len(collections),
-            counterpart_total=remitted_total,
-            mismatches=mismatches,
-            note=note[:2000],
-            created_by=admin,
-        )
-        CashCollection.objects.filter(pk__in=[c.pk for c in collections]).update(
-            reconciliation=reconciliation
-        )
-    logger.info(
-        "cash reconciliation %s for %s: %s vs %s", reconciliation.pk, agency.code, total, remitted_total
+def _apply_to_cancelled(gateway, txn: Transaction, callback: Callback, kind: str):
+    """A result for a payment started before its request was cancelled (the dossier was refused, withdrawn
+    or stopped meanwhile). The request stays cancelled, no receipt is issued and the dossier is not touched;
+    the answer is the one for an order no longer waiting (VNPAY: 02). Money the bank took anyway is kept on
+    record and sent back through the gateway after commit (or left to the cashier if that fails)."""
+    detail = f"request cancelled, response {callback.response_code}"
+    if kind == CallbackLog.Kind.RETURN and not _setting("DVC_PAYMENTS_TRUST_RETURN", False):
+        return Outcome.ALREADY_CONFIRMED, txn, "request_cancelled", detail
+    request = PaymentRequest.objects.select_for_update().get(pk=txn.payment_request_id)
+    txn.response_code = callback.response_code
+    txn.transaction_status = callback.transaction_status
+    txn.gateway_transaction_no = callback.gateway_transaction_no
+    txn.bank_code = callback.bank_code or txn.bank_code
+    txn.card_type = callback.card_type
+    txn.finished_at = timezone.now()
+    if not callback.succeeded:
+        txn.state = Transaction.State.FAILED
+        txn.save()
+        return Outcome.ALREADY_CONFIRMED, txn, "request_cancelled", detail
+    txn.state = Transaction.State.SUCCEEDED
+    txn.paid_at = callback.paid_at or txn.finished_at
+    txn.needs_refund = True
+    txn.save()
+    refund = Refund.objects.create(
+        transaction=txn,
+        payment_request=request,
+        amount=txn.amount,
+        reason="Thanh toán sau khi yêu cầu nộp phí đã hủy",
     )
-    return reconciliation
+    transaction.on_commit(lambda: refund_execute(refund_id=refund.pk), robust=True)
+    return Outcome.ALREADY_CONFIRMED, txn, "request_cancelled", detail + ", refunding"

@@ -17,6 +17,7 @@ urlpatterns = [
     # staff
     path("mot-cua/thu-phi/", views.staff_list, name="staff_list"),
     path("mot-cua/thu-phi/ho-so/<uuid:public_id>/", views.staff_dossier, name="staff_dossier"),
+    path("mot-cua/thu-phi/hoan-tien/", views.staff_refunds, name="staff_refunds"),
     path("mot-cua/thu-phi/bien-lai/<uuid:public_id>.pdf", views.staff_receipt, name="staff_receipt"),
     path("buu-dien/thu-tien/", views.cash_record, name="cash_record"),
     path("quan-ly/doi-soat-tien-mat/", views.cash_reconcile, name="cash_reconcile"),

@@ -19,9 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dichvucong.accounts.decorators import staff_required
 from dichvucong.accounts.models import StaffRole
 from dichvucong.accounts.selectors import agencies_administered_by, agencies_for_user
+from dichvucong.core.formatting import format_vnd
 from dichvucong.core.ratelimit import client_ip, hit
 from dichvucong.dossiers.workflow import TransitionRefused
-from dichvucong.payments import demo_bank, forms, selectors, services
+from dichvucong.payments import cash, demo_bank, forms, refunds, selectors, services
 from dichvucong.payments.fees import FeeError, applicable_items, fee_quote
 from dichvucong.payments.gateways.base import Outcome
 from dichvucong.payments.gateways.registry import gateway_get
@@ -152,6 +153,10 @@ def demo_bank_page(request: HttpRequest) -> HttpResponse:
     if not ok:
         logger.warning("demo bank refused an order: %s", problem)
         return render(request, "payments/demo_bank_error.html", {"problem": problem}, status=400)
+    payable, problem = demo_bank.order_payable(request.GET)
+    if not payable:
+        logger.info("demo bank refused to charge %s: %s", request.GET.get("vnp_TxnRef", ""), problem)
+        return render(request, "payments/demo_bank_error.html", {"problem": problem}, status=400)
     form = forms.DemoBankForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         pay_now = request.POST.get("action") == "pay"
@@ -265,6 +270,33 @@ def staff_receipt(request: HttpRequest, public_id) -> HttpResponse:
     return _pdf(receipt_pdf_bytes(payment_request), f"bien-lai-{payment_request.receipt_number}.pdf")
 
 
+@fees_staff_required
+@require_http_methods(["GET", "POST"])
+def staff_refunds(request: HttpRequest) -> HttpResponse:
+    """Hoàn tiền: refunds waiting for the cashier (cash collected, or a gateway refund that failed) and the
+    latest ones done. The cashier records how the money was handed back."""
+    form = forms.RefundDoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        refund = selectors.refund_for_staff(user=request.user, pk=form.cleaned_data["refund"])
+        try:
+            refunds.refund_cashier_done(
+                refund_id=refund.pk, officer=request.user, note=form.cleaned_data["note"]
+            )
+        except services.PaymentError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        except PermissionDenied:
+            form.add_error(None, "Bạn không có quyền hoàn tiền cho hồ sơ này.")
+        else:
+            messages.success(request, f"Đã ghi nhận hoàn trả {format_vnd(refund.amount)}.")
+            return redirect("payments:staff_refunds")
+    context = {
+        "waiting": list(selectors.refunds_for_staff(user=request.user, waiting=True)[:200]),
+        "done": list(selectors.refunds_for_staff(user=request.user, waiting=False)[:50]),
+        "form": form,
+    }
+    return render(request, "payments/staff_refunds.html", context)
+
+
 # --- postal staff: cash ------------------------------------------------------------------------------
 
 
@@ -286,7 +318,7 @@ def cash_record(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and payment_request is not None and form.is_valid():
         data = form.cleaned_data
         try:
-            collection = services.cash_record(
+            collection = cash.cash_record(
                 request_id=payment_request.pk,
                 collector=request.user,
                 amount=data["amount"],
@@ -336,7 +368,7 @@ def cash_reconcile(request: HttpRequest) -> HttpResponse:
         total = sum(c.amount for c in collections if c.reconciliation_id is None)
         if request.method == "POST" and remit.is_valid():
             try:
-                result = services.cash_reconcile(
+                result = cash.cash_reconcile(
                     admin=request.user,
                     agency=data["agency"],
                     start=data["start"],

@@ -74,6 +74,7 @@ def submitted_dossier(world, *, result_delivery="post", home_pickup=False, tag="
         delivery_address="Số 12 phố Lê Lợi, phường Hạc Thành, tỉnh Thanh Hóa",
         applicant_address="Số 12 phố Lê Lợi, phường Hạc Thành, tỉnh Thanh Hóa",
         home_pickup=home_pickup,
+        pickup_address="Số 12 phố Lê Lợi, phường Hạc Thành, tỉnh Thanh Hóa" if home_pickup else "",
         applicant_phone="+84912345678",
         applicant_email="an@example.vn",
     )

@@ -31,7 +31,7 @@ def test_missing_orders_are_created_and_sent_once(world, committed):
 
     with committed():
         counts = services.delivery_sweep()
-    assert counts == {"created": 0, "requested": 0, "polled": 0, "errors": 0}
+    assert counts == {"created": 0, "requested": 0, "polled": 0, "closed": 0, "errors": 0}
     assert Shipment.objects.count() == 2
 
 

@@ -11,6 +11,7 @@ from dichvucong.paperwork import (
     LEDGER_COLUMNS,
     LEDGER_HEADER_ROW,
     Component,
+    FeeCharge,
     LedgerRow,
     Person,
     date_words,
@@ -192,3 +193,25 @@ def test_ledger_pdf_repeats_header_and_numbers_pages():
     _pages, text = pdf_text(pdf)
     assert "000.00.06.H56-231027-0040" in text
     assert "27/10/2023 09:32" in text
+
+
+def test_receipt_prints_the_fees_billed_paid_or_not():
+    paid_at = dt.datetime(2023, 10, 27, 2, 40, tzinfo=dt.UTC)  # 09:40 in Vietnam
+    fees = (
+        FeeCharge(
+            amount=7500,
+            description="Lệ phí cấp bản sao trích lục",
+            paid=True,
+            paid_at=paid_at,
+            receipt_number="BLDT23-0000012",
+        ),
+        FeeCharge(amount=3000, description="Phí sao y"),
+    )
+    _pages, text = pdf_text(render_receipt_pdf(S.receipt(fees=fees, fee_note="")))
+    paid_line = "7.500 đ (Lệ phí cấp bản sao trích lục) – đã nộp ngày 27/10/2023, biên lai số BLDT23-0000012"
+    assert paid_line in text
+    assert "3.000 đ (Phí sao y) – chưa nộp" in text
+    assert "Phí, lệ phí: Không" not in text
+
+    _pages, none = pdf_text(render_receipt_pdf(S.receipt(fee_note="")))
+    assert "Phí, lệ phí: Không" in none

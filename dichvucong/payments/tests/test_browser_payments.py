@@ -23,6 +23,7 @@ def test_pay_a_fee_through_the_demo_gateway_and_open_the_receipt(
     live_server, browser_page, pay_setup_live, settings
 ):
     settings.DVC_BILL_AT_SUBMISSION = False  # this agency asks for the fee after acceptance (status 6)
+    settings.DVC_BILL_AT_ACCEPTANCE = False
     page, url, data = browser_page, live_server.url, pay_setup_live
     citizen = data["citizen"]
     dossier = accepted_dossier(data)

@@ -4,7 +4,7 @@ it should not. IPN answers are VNPAY's exact JSON {"RspCode", "Message"}."""
 import pytest
 
 from dichvucong.dossiers.models import DossierEvent, Status
-from dichvucong.payments import services
+from dichvucong.payments import cash, services
 from dichvucong.payments.models import CallbackLog, PaymentRequest, Refund, Transaction
 
 from .helpers import signed_callback, snapshot
@@ -154,7 +154,7 @@ def test_paying_twice_records_the_second_payment_for_refund(client, txn, request
 
 
 def test_late_success_after_cash_payment_is_kept_for_refund(client, txn, requested, pay_setup):
-    services.cash_record(
+    cash.cash_record(
         request_id=requested.pk,
         collector=pay_setup["postal"],
         amount=requested.amount,

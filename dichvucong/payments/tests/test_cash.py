@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from conftest import login_with_second_factor
 from dichvucong.dossiers.models import DossierEvent, Status
-from dichvucong.payments import services
+from dichvucong.payments import cash, services
 from dichvucong.payments.models import CashCollection, OnlinePayment, PaymentRequest, Reconciliation
 
 from .conftest import FEE, accepted_dossier
@@ -16,7 +16,7 @@ from .helpers import snapshot
 
 
 def collect(request, user, receipt="BD-2026-0001", amount=FEE, **kwargs):
-    return services.cash_record(
+    return cash.cash_record(
         request_id=request.pk,
         collector=user,
         amount=amount,
@@ -106,10 +106,10 @@ def test_agency_admin_reconciles_cash_per_period(client, requested, pay_setup):
     collect(requested, pay_setup["postal"])
     today = timezone.localdate()
     with pytest.raises(PermissionDenied):
-        services.cash_reconcile(
+        cash.cash_reconcile(
             admin=pay_setup["postal"], agency=pay_setup["commune"], start=today, end=today, remitted_total=FEE
         )
-    result = services.cash_reconcile(
+    result = cash.cash_reconcile(
         admin=pay_setup["admin"],
         agency=pay_setup["commune"],
         start=today,
@@ -120,7 +120,7 @@ def test_agency_admin_reconciles_cash_per_period(client, requested, pay_setup):
     assert result.mismatches[0]["by_collector"] == {"buudien.a": FEE}
     assert CashCollection.objects.get().reconciliation == result
     with pytest.raises(services.PaymentError):  # each collection is reconciled once
-        services.cash_reconcile(
+        cash.cash_reconcile(
             admin=pay_setup["admin"], agency=pay_setup["commune"], start=today, end=today, remitted_total=FEE
         )
 
