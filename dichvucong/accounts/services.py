@@ -30,6 +30,7 @@ from dichvucong.accounts.models import (
     User,
 )
 from dichvucong.agencies.models import Agency
+from dichvucong.core import ratelimit
 from dichvucong.notifications.services import notify
 
 OTP_TTL = datetime.timedelta(minutes=5)
@@ -238,13 +239,17 @@ def registration_verify(*, registration_id: str, code: str) -> User:
     state = cache.get(key)
     if state is None or timezone.now().timestamp() - state["created"] > OTP_TTL.total_seconds():
         raise AccountError("Mã xác thực đã hết hạn. Hãy bấm “Gửi lại mã”.", code="expired")
-    if state["attempts"] >= OTP_MAX_ATTEMPTS:
+    # Attempts are counted atomically, per code (a resent code starts again): a read of the pending state
+    # then a write let parallel guesses all see the same count. (Windows are whole days: at midnight a
+    # code's count could restart once.)
+    attempts = ratelimit.count(
+        f"register-code:{registration_id}:{state['code_hash'][:16]}", window_seconds=86400
+    )
+    if attempts > OTP_MAX_ATTEMPTS:
         raise AccountError("Bạn đã nhập sai quá nhiều lần. Hãy bấm “Gửi lại mã”.", code="too_many")
-    state["attempts"] += 1
-    cache.set(key, state, REGISTRATION_TTL_SECONDS)
     matches = hmac.compare_digest(state["code_hash"], _code_hash((code or "").strip(), salt=registration_id))
     if state["duplicate"] or not matches:
-        left = OTP_MAX_ATTEMPTS - state["attempts"]
+        left = OTP_MAX_ATTEMPTS - attempts
         raise AccountError(f"Mã xác thực không đúng. Bạn còn {left} lần thử.", code="wrong")
     if not cache.delete(key):  # another request consumed it first (double click)
         raise AccountError("Mã xác thực đã được sử dụng.", code="used")
