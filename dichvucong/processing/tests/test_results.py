@@ -219,6 +219,16 @@ def test_draft_over_the_api_then_signed(client, pdata, accepted):
         f"{url}/forward", {"note": "Ký"}, content_type="application/json", **bearer(data["lanhdao.a"])
     )
     assert response.json()["draft_results"][0]["state"] == "signed"
+    response = client.post(  # the clerk numbers and issues the signed draft (no file)
+        f"{url}/result",
+        {"name": "Giấy khai sinh", "number": "40/GCN-UBND", "signed_on": timezone.localdate().isoformat()},
+        **bearer(data["vanthu.a"]),
+    )
+    assert response.status_code == 200, response.json()
+    assert (
+        response.json()["status"] == Status.RESOLVED
+        and response.json()["results"][0]["number"] == "40/GCN-UBND"
+    )
 
 
 # --- Vào số -------------------------------------------------------------------------------------
