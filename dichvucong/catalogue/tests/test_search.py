@@ -118,7 +118,8 @@ def test_query_count_does_not_grow_with_results(catalogue):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram fallback exists on PostgreSQL only")
 def test_typo_falls_back_to_similar_names_on_postgresql(catalogue):
-    result = procedure_search(filters=SearchFilters(query="khai sinhh"))
+    # Two letters wrong in one word: beyond the one-edit spelling correction, caught by trigrams.
+    result = procedure_search(filters=SearchFilters(query="khai sinnhh"))
 
     assert result.fuzzy
     assert result.page.object_list[0].code == "1.001193"
