@@ -37,6 +37,7 @@ class SearchOut(Schema):
     page: int
     pages: int
     fuzzy: bool
+    suggestion: str = SchemaField("", description="Từ khóa đã sửa chính tả, khi kết quả là của từ khóa này")
     results: list[ProcedureSummaryOut]
 
 
@@ -77,6 +78,10 @@ class ComponentOut(Schema):
     original_count: int
     copy_count: int
     required: bool
+    form_code: str = SchemaField("", description="Mẫu tờ khai tải về: /mau-to-khai/<form_code>.pdf")
+    eform_replaces_upload: bool = SchemaField(
+        False, description="Nộp trực tuyến: biểu mẫu điện tử thay cho việc tải tờ khai lên"
+    )
 
 
 class ResultOut(Schema):
@@ -149,6 +154,7 @@ def procedure_search(request: HttpRequest, params: Query[SearchParams]):
             "page": result.page.number,
             "pages": result.page.paginator.num_pages,
             "fuzzy": result.fuzzy,
+            "suggestion": result.suggestion,
             "results": list(result.page.object_list),
         }
         return SearchOut.model_validate(payload).model_dump(mode="json")

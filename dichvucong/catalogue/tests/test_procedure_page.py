@@ -151,10 +151,15 @@ def test_every_declaration_named_by_a_demo_component_can_be_downloaded(client, d
     assert "Quan hệ với người được khai sinh" in text
 
 
-def test_the_eform_replaces_only_the_declaration_it_stands_for(demo_data):
+def test_the_eform_replaces_only_the_declaration_it_stands_for(client, demo_data):
     birth = Procedure.objects.get(code="1.001193").current_version
     waived = list(birth.components.filter(eform_replaces_upload=True))
     assert [component.form_code for component in waived] == ["tk-dang-ky-khai-sinh"]
+    api = {
+        item["form_code"]: item
+        for item in client.get("/api/v1/procedures/1.001193").json()["version"]["components"]
+    }
+    assert api["tk-dang-ky-khai-sinh"]["eform_replaces_upload"] is True
     # A procedure without an e-form never waives its declaration, even if the data says so.
     assert not Component.objects.filter(eform_replaces_upload=True).exclude(version=birth).exists()
 

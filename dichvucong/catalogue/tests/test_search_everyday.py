@@ -49,6 +49,9 @@ def test_one_typo_is_corrected_and_said(catalogue, client):
     page = client.get(reverse("catalogue:procedure_list"), {"q": "khai sinhh"}).content.decode()
     assert "Có phải bạn muốn tìm" in page
     assert "?q=khai+sinh" in page
+    answer = client.get("/api/v1/procedures", {"q": "khai sinhh"}).json()
+    assert answer["suggestion"] == "khai sinh"
+    assert answer["results"][0]["code"] == "1.001193"
 
 
 def test_a_correct_query_is_not_rewritten(catalogue, client):
