@@ -14,7 +14,7 @@ from dichvucong.core import ratelimit
 from dichvucong.core.models import RateLimitCounter
 from dichvucong.core.ratelimit import count, hit
 
-REDIS_URL = "redis://127.0.0.1:6379/14"
+REDIS_URL = "redis://127.0.0.1:6379/12"
 
 
 def redis_answers() -> bool:
