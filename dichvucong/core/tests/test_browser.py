@@ -58,6 +58,7 @@ def test_filters_work_without_javascript(live_server, demo_data_live):
         context = browser.new_context(java_script_enabled=False)
         page = context.new_page()
         page.goto(live_server.url + "/thu-tuc/")
+        page.get_by_text("Bộ lọc", exact=True).click()  # the filters sit behind a <details> disclosure
         page.get_by_label("Lĩnh vực").select_option(label="Hộ tịch")
         page.get_by_label("Toàn trình").check()
         page.get_by_role("button", name="Áp dụng").click()
