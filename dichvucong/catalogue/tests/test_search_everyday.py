@@ -6,6 +6,7 @@ These run on SQLite by default and on PostgreSQL in CI (the rewriting happens be
 import pytest
 from django.urls import reverse
 
+from conftest import login_with_second_factor
 from dichvucong.catalogue.models import SearchSynonym
 from dichvucong.catalogue.query import Vocabulary, correct_spelling, expand_synonyms, within_one_edit
 from dichvucong.catalogue.selectors import SearchFilters, procedure_search
@@ -64,21 +65,33 @@ def test_a_correct_query_is_not_rewritten(catalogue, client):
     )
 
 
-def test_a_synonym_added_by_the_administrator_is_used_at_once(catalogue):
+def test_a_synonym_added_by_the_administrator_is_used_at_once(catalogue, client, django_user_model):
     def exact(query: str) -> list[str]:
         """Codes found by the search itself (not PostgreSQL's similar-names fallback)."""
         result = procedure_search(filters=SearchFilters(query=query))
         return [] if result.fuzzy else [procedure.code for procedure in result.page.object_list]
 
+    admin_user = django_user_model.objects.create_superuser(
+        username="quantri", password="Hoa-Sen#2026xanh", kind="staff", full_name="Quản trị"
+    )
+    login_with_second_factor(client, admin_user)
     assert exact("giay chung sinh cho be") == []
 
-    SearchSynonym.objects.create(phrase="giấy chứng sinh cho bé", replacement="đăng ký khai sinh")
+    response = client.post(
+        reverse("admin:catalogue_searchsynonym_add"),
+        {"phrase": "giấy chứng sinh cho bé", "replacement": "đăng ký khai sinh", "is_active": "on"},
+    )
 
+    assert response.status_code == 302, response.content[:2000]
     assert exact("giay chung sinh cho be")[0] == "1.001193"
     synonym = SearchSynonym.objects.get(phrase="giấy chứng sinh cho bé")
-    synonym.is_active = False
-    synonym.save()
+    response = client.post(
+        reverse("admin:catalogue_searchsynonym_change", args=[synonym.pk]),
+        {"phrase": synonym.phrase, "replacement": synonym.replacement},  # "đang dùng" unticked
+    )
+    assert response.status_code == 302, response.content[:2000]
     assert exact("giay chung sinh cho be") == []
+    assert client.get(reverse("admin:catalogue_searchsynonym_changelist")).status_code == 200
 
 
 def test_synonyms_replace_whole_words_only_longest_first():
