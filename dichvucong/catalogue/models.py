@@ -258,7 +258,9 @@ class Component(models.Model):
     form_code = models.CharField(_("mã mẫu tờ khai"), max_length=40, blank=True)
     # True when the procedure's e-form (ProcedureVersion.form_schema) is this declaration: a dossier
     # filed online fills the e-form instead of uploading the signed paper form.
-    eform_replaces_upload = models.BooleanField(_("thay bằng biểu mẫu điện tử khi nộp trực tuyến"), default=False)
+    eform_replaces_upload = models.BooleanField(
+        _("thay bằng biểu mẫu điện tử khi nộp trực tuyến"), default=False
+    )
 
     class Meta:
         ordering = ["version", "position", "id"]

@@ -215,7 +215,7 @@ def online_offerings(*, code: str, query: str = "") -> OnlineOfferings:
         def matches(offering: AgencyProcedure) -> bool:
             unit = offering.agency.admin_unit
             text = fold(f"{offering.agency.name} {offering.agency.short_name} {unit.name if unit else ''}")
-            return all(word in text.split() or word in text for word in words)
+            return all(word in text for word in words)
 
         offerings = [offering for offering in offerings if matches(offering)]
     groups: dict[str, list[AgencyProcedure]] = {}
