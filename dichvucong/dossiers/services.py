@@ -164,6 +164,8 @@ def dossier_set_cases(
     if answered is not None:
         dossier.form_data = {**dossier.form_data, "case_answers": answered}
     dossier.save(update_fields=["case", "form_data"])
+    # Papers of a case that no longer applies leave the draft (they stay in the person's store).
+    dossier.files.exclude(component__in=[c.pk for c in components_for(dossier)]).delete()
     return dossier
 
 
@@ -226,6 +228,8 @@ def missing_requirements(dossier: Dossier, *, attached: set[int] | None = None) 
     """(field, Vietnamese message) for everything that must be filled before submitting. ``attached``: the
     component ids that have a file, when the caller already knows them (no query)."""
     problems = []
+    if case_rules.case_plan(dossier.version).alternatives and not dossier.case:
+        problems.append(("case", "Hãy chọn trường hợp của bạn."))
     if not dossier.applicant_name.strip():
         problems.append(("applicant_name", "Hãy nhập họ và tên người nộp hồ sơ."))
     if not dossier.applicant_phone:

@@ -250,8 +250,14 @@ def review(request: HttpRequest, public_id) -> HttpResponse:
     if dossier.status != Status.DRAFT:
         return redirect("dossiers:detail", public_id=dossier.public_id)
     edit_url = reverse("dossiers:edit", args=[dossier.public_id])
+    question_url = reverse("dossiers:case_question", args=[dossier.public_id, 1])
     problems = [
-        (message, f"{edit_url}#{field if field.startswith('file_') else 'id_' + field}")
+        (
+            message,
+            question_url
+            if field == "case"
+            else f"{edit_url}#{field if field.startswith('file_') else 'id_' + field}",
+        )
         for field, message in services.missing_requirements(dossier)
     ]
     context = {

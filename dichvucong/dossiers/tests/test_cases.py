@@ -94,6 +94,10 @@ def test_a_yes_adds_that_case_and_its_papers_and_the_answers_can_be_changed(clie
     assert cases.chosen_cases(dossier.case) == [SURROGACY]
     assert any(name.startswith("Văn bản xác nhận của cơ sở y tế") for name in component_names(dossier))
     assert not any(name.startswith("Biên bản") for name in component_names(dossier))
+    surrogacy = next(c for c in services.components_for(dossier) if c.case == SURROGACY)
+    services.dossier_attach(
+        dossier=dossier, applicant=birth["citizen"], component=surrogacy, upload=pdf(content=PDF + b"y te")
+    )
     question = reverse("dossiers:case_question", args=[dossier.public_id, 2])
     page = client.get(question).content.decode()
     assert re.search(r'value="yes"[^>]*checked', page)  # the answer given is shown again
@@ -103,6 +107,7 @@ def test_a_yes_adds_that_case_and_its_papers_and_the_answers_can_be_changed(clie
     client.post(question, {"answer": "no"})
     dossier.refresh_from_db()
     assert cases.chosen_cases(dossier.case) == [ABANDONED]
+    assert not dossier.files.filter(component=surrogacy).exists()  # that case's paper left the draft
     review = client.get(reverse("dossiers:review", args=[dossier.public_id])).content.decode()
     assert ABANDONED in review and SURROGACY not in review
 
@@ -262,6 +267,7 @@ def test_a_procedure_whose_cases_are_alternatives_asks_to_pick_one(client, demo_
     client.post(reverse("dossiers:start", args=[offering.pk]))
     dossier = Dossier.objects.get()
     question = reverse("dossiers:case_question", args=[dossier.public_id, 1])
+    assert ("case", "Hãy chọn trường hợp của bạn.") in services.missing_requirements(dossier)
 
     refused = client.post(question, {})
     client.post(question, {"case": plan.alternatives[1]})
