@@ -1,6 +1,9 @@
 """A birth registration on a 360 px phone, in the general case: every page of the wizard fits the screen
 (nothing wider than 360 px) and a double click on "Nộp hồ sơ" files one dossier."""
 
+import os
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -21,6 +24,11 @@ def fits(page) -> None:
             .slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id)""",
         WIDTH,
     )
+    if os.environ.get("DVC_SCREENSHOTS"):  # a directory: keep a full-page picture of each step
+        name = page.url.rstrip("/").rsplit("/", 2)[-2:]
+        page.screenshot(
+            path=str(Path(os.environ["DVC_SCREENSHOTS"]) / f"{'-'.join(name)}.png"), full_page=True
+        )
     assert width <= WIDTH, (page.url, width, wide)
 
 
