@@ -75,6 +75,17 @@ class TransactionOut(Schema):
     paid_at: datetime.datetime | None
 
 
+class RefundOut(Schema):
+    amount: int
+    state: str = SchemaField(
+        description="requested (đang hoàn qua cổng), done (đã hoàn trả), "
+        "failed / cashier (chờ thủ quỹ hoàn trả)"
+    )
+    reason: str
+    created_at: datetime.datetime
+    finished_at: datetime.datetime | None
+
+
 class PaymentRequestOut(Schema):
     id: uuid.UUID = SchemaField(alias="public_id")
     dossier_id: uuid.UUID = SchemaField(alias="dossier.public_id")
@@ -96,11 +107,19 @@ class PaymentRequestOut(Schema):
         description="DuocThanhToanTrucTuyen: 1 trên DVCQG, 2 qua cổng của tỉnh, 3 không trực tuyến"
     )
     receipt_number: str | None
+    cancelled_at: datetime.datetime | None = SchemaField(
+        description="hủy khi hồ sơ bị từ chối, rút hoặc dừng giải quyết (hoặc do cán bộ hủy)"
+    )
     transactions: list[TransactionOut]
+    refunds: list[RefundOut]
 
     @staticmethod
     def resolve_transactions(obj) -> list:
         return list(obj.transactions.all())
+
+    @staticmethod
+    def resolve_refunds(obj) -> list:
+        return list(obj.refunds.all())
 
 
 class GatewayOut(Schema):

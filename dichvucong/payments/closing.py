@@ -53,8 +53,10 @@ def payment_requests_close(*, dossier_id: int, reason: str) -> list[Refund]:
         for request in requests:
             if request.is_open:
                 _cancel(request, reason=reason)
-            elif request.state == PaymentRequest.State.PAID and not request.refunds.exists():
-                created.append(_refund_paid(request, reason=reason))
+            elif request.state == PaymentRequest.State.PAID:
+                refund = _refund_paid(request, reason=reason)
+                if refund is not None:
+                    created.append(refund)
     for refund in created:
         if refund.state == Refund.State.REQUESTED:
             transaction.on_commit(lambda pk=refund.pk: refund_execute(refund_id=pk), robust=True)
@@ -70,15 +72,26 @@ def _cancel(request: PaymentRequest, *, reason: str) -> None:
     notify_payer(request, "payment.cancelled", reason=reason)
 
 
-def _refund_paid(request: PaymentRequest, *, reason: str) -> Refund:
-    """Money taken for a dossier that will not be processed goes back the way it came when possible."""
-    txn = (
-        Transaction.objects.select_for_update()
-        .filter(payment_request=request, state=Transaction.State.SUCCEEDED, needs_refund=False)
-        .order_by("paid_at", "pk")
-        .first()
-    )
-    by_gateway = txn is not None and request.paid_via != "cash" and _can_refund(txn.gateway)
+def _refund_paid(request: PaymentRequest, *, reason: str) -> Refund | None:
+    """Money taken for a dossier that will not be processed goes back the way it came when possible. None
+    when that payment already has its refund (a second run). A duplicate payment's own refund (made when it
+    arrived) does not count."""
+    txn = None
+    if request.paid_via != "cash":  # the payment that paid the request (its time is the request's)
+        txn = (
+            Transaction.objects.select_for_update()
+            .filter(
+                payment_request=request,
+                state__in=[Transaction.State.SUCCEEDED, Transaction.State.REFUNDED],
+                paid_at=request.paid_at,
+            )
+            .order_by("pk")
+            .first()
+        )
+    already = txn.refunds.exists() if txn is not None else request.refunds.filter(transaction=None).exists()
+    if already:
+        return None
+    by_gateway = txn is not None and txn.state == Transaction.State.SUCCEEDED and _can_refund(txn.gateway)
     refund = Refund.objects.create(
         payment_request=request,
         transaction=txn,

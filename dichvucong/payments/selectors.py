@@ -27,7 +27,7 @@ STAFF_VIEW_ROLES = [
 
 def _requests() -> QuerySet[PaymentRequest]:
     return PaymentRequest.objects.select_related("dossier__procedure", "agency").prefetch_related(
-        Prefetch("transactions", queryset=Transaction.objects.order_by("-created_at"))
+        Prefetch("transactions", queryset=Transaction.objects.order_by("-created_at")), "refunds"
     )
 
 

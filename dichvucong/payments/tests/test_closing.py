@@ -140,6 +140,15 @@ def test_ipn_for_a_cancelled_request_answers_02_and_takes_nothing(client, pay_se
     txn.refresh_from_db()
     assert txn.state == Transaction.State.INITIATED
 
+    # The browser comes back from a bank that did charge it: the return page says the fee is cancelled and
+    # the return changes nothing.
+    back = client.get("/thanh-toan/ket-qua/demo/", signed_callback(txn), follow=True)
+    assert "bạn không phải nộp khoản này" in back.content.decode()
+    txn.refresh_from_db()
+    assert txn.state == Transaction.State.INITIATED
+    request.refresh_from_db()
+    assert request.state == PaymentRequest.State.CANCELLED
+
     # A real bank did charge it: the IPN arrives.
     with run_commits():
         answer = client.get("/thanh-toan/ipn/demo/", signed_callback(txn)).json()
@@ -322,3 +331,40 @@ def test_another_agencys_staff_cannot_close_a_refund(client, pay_setup, leader, 
     assert response.status_code == 404
     refund.refresh_from_db()
     assert refund.state == Refund.State.CASHIER
+
+
+def test_api_shows_the_cancelled_request_refuses_to_start_it_and_shows_the_refund(
+    client, pay_setup, settings, run_commits
+):
+    request = billed_at_submission(pay_setup, settings, run_commits)
+    txn, _url = services.payment_start(
+        request=request,
+        payer=pay_setup["citizen"],
+        gateway_name="demo",
+        client_ip="127.0.0.1",
+        site_url="http://testserver",
+    )
+    with run_commits():
+        client.get("/thanh-toan/ipn/demo/", signed_callback(txn))
+    other = PaymentRequest.objects.create(
+        dossier=request.dossier, agency=request.agency, gross_amount=3000, amount=3000, items=[]
+    )
+    refuse(pay_setup, request.dossier, run_commits)
+
+    client.force_login(pay_setup["citizen"])
+    listing = {row["id"]: row for row in client.get("/api/v1/payments/requests").json()}
+    assert listing[str(other.public_id)]["state"] == "cancelled"
+    assert listing[str(other.public_id)]["cancelled_at"]
+    paid = listing[str(request.public_id)]
+    assert (
+        paid["state"] == "paid"
+        and paid["refunds"][0]["state"] == "done"
+        and paid["refunds"][0]["amount"] == FEE
+    )
+    started = client.post(
+        f"/api/v1/payments/requests/{other.public_id}/start",
+        {"gateway": "demo"},
+        content_type="application/json",
+    )
+    assert started.status_code == 409 and started.json()["code"] == "cancelled"
+    assert Transaction.objects.filter(payment_request=other).count() == 0
