@@ -24,6 +24,7 @@ from dichvucong.dossiers.models import Dossier
 from dichvucong.dossiers.models import Status as DossierStatus
 from dichvucong.dossiers.workflow import TransitionRefused
 from dichvucong.processing import drafts, late, numbering, selectors, services
+from dichvucong.processing import results as result_services
 from dichvucong.processing.actions import LABELS, actions_for, pending, track_of
 
 router = Router(tags=["Giải quyết hồ sơ"], auth=token_or_session)
@@ -492,14 +493,14 @@ def issue_result(
             day = numbering.parse_signed_on(signed_on)
         except numbering.NumberRefused as refused:
             raise services.ProcessingError(refused.message, field=refused.field) from refused
-        item = services.ResultInput(
+        item = result_services.ResultInput(
             name=name[:1000],
             result_code=result_code[:40],
             upload=file,
             number=number[:100],
             signed_on=day,
         )
-        services.processing_issue_result(
+        result_services.processing_issue_result(
             dossier_id=d.pk, officer=request.auth, results=[item], note=note[:2000]
         )
 
@@ -511,7 +512,7 @@ def return_result(request: HttpRequest, public_id: uuid.UUID, payload: ReturnIn)
     return _act(
         request,
         public_id,
-        lambda d: services.processing_return(dossier_id=d.pk, officer=request.auth, **payload.dict()),
+        lambda d: result_services.processing_return(dossier_id=d.pk, officer=request.auth, **payload.dict()),
     )
 
 

@@ -1,7 +1,7 @@
 """Dự thảo kết quả: the drafting step (the specialist holding the dossier) attaches the draft result; the
 signing step approves it by forwarding ("Ký duyệt và chuyển tiếp", ``services.processing_forward``) or sends
 it back with the reason (``services.processing_send_back``); the issuing step may issue the signed draft as
-the result (``services.processing_issue_result`` without a file).
+the result (``result_services.processing_issue_result`` without a file).
 
 The file is checked like every upload (``documents.validation`` through ``document_store``: content by magic
 bytes, size, macros) and kept in the drafter's store; staff of the agency read it through the processing page

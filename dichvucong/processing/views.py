@@ -26,6 +26,7 @@ from dichvucong.dossiers import selectors as dossier_selectors
 from dichvucong.dossiers.models import Dossier, ResultDelivery, Status
 from dichvucong.dossiers.workflow import TransitionRefused
 from dichvucong.processing import drafts, forms, late, paperwork, selectors, services, workflows
+from dichvucong.processing import results as result_services
 from dichvucong.processing.actions import LABELS, actions_for, pending, track_of
 from dichvucong.processing.models import (
     DossierResult,
@@ -280,14 +281,14 @@ def _act(request: HttpRequest, dossier: Dossier, action: str, form) -> str:
         return "Đã đính kèm dự thảo kết quả. Chuyển hồ sơ sang bước tiếp theo để trình ký."
     if action == "issue":
         code, name = form.result_parts()
-        item = services.ResultInput(
+        item = result_services.ResultInput(
             name=name,
             result_code=code,
             upload=clean["file"] or None,
             number=clean["number"],
             signed_on=clean["signed_on"],
         )
-        services.processing_issue_result(
+        result_services.processing_issue_result(
             dossier_id=dossier.pk,
             officer=user,
             results=[item],
@@ -296,7 +297,7 @@ def _act(request: HttpRequest, dossier: Dossier, action: str, form) -> str:
         )
         return "Đã vào số và chuyển kết quả về Bộ phận một cửa. Hồ sơ: Đã xử lý xong."
     if action == "return":
-        services.processing_return(dossier_id=dossier.pk, officer=user, **clean)
+        result_services.processing_return(dossier_id=dossier.pk, officer=user, **clean)
         return "Đã trả kết quả cho công dân."
     if action == "late_draft":
         late.late_notice_draft(
@@ -535,7 +536,9 @@ def withdraw(request: HttpRequest, public_id) -> HttpResponse:
 def citizen_result(request: HttpRequest, public_id, result_id: int) -> HttpResponse:
     dossier = dossier_selectors.dossier_access(user=request.user, public_id=public_id)
     try:
-        result = services.result_for_applicant(dossier=dossier, applicant=request.user, result_id=result_id)
+        result = result_services.result_for_applicant(
+            dossier=dossier, applicant=request.user, result_id=result_id
+        )
     except services.ProcessingError:
         raise Http404 from None
     return private_file_response(result.document, inline=False)

@@ -15,6 +15,7 @@ from dichvucong.dossiers.models import Dossier, Status
 from dichvucong.dossiers.tracking import tracking_card
 from dichvucong.dossiers.workflow import TransitionRefused
 from dichvucong.processing import drafts, services
+from dichvucong.processing import results as result_services
 from dichvucong.processing.models import DossierResult, DraftResult, DraftState, Track
 from dichvucong.processing.tests.conftest import PDF, accepted_dossier
 from dichvucong.processing.tests.test_api import API, bearer
@@ -237,10 +238,10 @@ def test_draft_over_the_api_then_signed(client, pdata, accepted):
 def issue(data, dossier, **changes):
     values = {"number": "30/GCN-UBND", "signed_on": timezone.localdate(), "upload": draft_file(PDF + b"kq")}
     values.update(changes)
-    return services.processing_issue_result(
+    return result_services.processing_issue_result(
         dossier_id=dossier.pk,
         officer=data["vanthu.a"],
-        results=[services.ResultInput(name="Giấy khai sinh", result_code="KQ.G15.000031", **values)],
+        results=[result_services.ResultInput(name="Giấy khai sinh", result_code="KQ.G15.000031", **values)],
     )
 
 
@@ -369,7 +370,7 @@ def test_a_counter_result_says_where_and_when_to_collect_it(pdata, accepted):
     office = dossier.intake_agency or dossier.agency
     assert office.name in page and "07:00–11:30" in page and "Mẫu 01" in page
 
-    services.processing_return(
+    result_services.processing_return(
         dossier_id=dossier.pk, officer=data["receptionist"], recipient_name="Nguyễn Văn An"
     )
     assert "Kết quả đã được trao cho Nguyễn Văn An" in citizen_page(data, dossier)

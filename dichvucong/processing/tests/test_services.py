@@ -10,6 +10,7 @@ from dichvucong.documents.models import StoredDocument
 from dichvucong.dossiers.models import Dossier, DossierEvent, Status
 from dichvucong.dossiers.workflow import TransitionRefused
 from dichvucong.notifications.models import Message
+from dichvucong.processing import results as result_services
 from dichvucong.processing import services, workflows
 from dichvucong.processing.models import (
     ControlSheetEntry,
@@ -75,11 +76,11 @@ def test_counter_specialist_head_leader_clerk_counter_with_the_control_sheet(pda
     assert (track.position, track.assignee) == (4, data["vanthu.a"])
     assert track.draft_by == data["chuyenvien.a"]
 
-    services.processing_issue_result(
+    result_services.processing_issue_result(
         dossier_id=dossier.pk,
         officer=data["vanthu.a"],
         results=[
-            services.ResultInput(
+            result_services.ResultInput(
                 name="Giấy khai sinh", result_code="KQ.G15.000031", upload=result_file(), **NUMBERED
             )
         ],
@@ -93,7 +94,7 @@ def test_counter_specialist_head_leader_clerk_counter_with_the_control_sheet(pda
     track.refresh_from_db()
     assert track.state == TrackState.AT_COUNTER
 
-    services.processing_return(
+    result_services.processing_return(
         dossier_id=dossier.pk,
         officer=data["receptionist"],
         recipient_name="Nguyễn Văn An",
@@ -291,10 +292,12 @@ def test_only_the_issuing_step_resolves_and_a_bad_file_changes_nothing(pdata, ac
     walk_to(data, dossier, 3)
     before = snapshot(dossier)
     with pytest.raises(TransitionRefused):
-        services.processing_issue_result(
+        result_services.processing_issue_result(
             dossier_id=dossier.pk,
             officer=data["lanhdao.a"],
-            results=[services.ResultInput(name="KQ", result_code="", upload=result_file(), **NUMBERED)],
+            results=[
+                result_services.ResultInput(name="KQ", result_code="", upload=result_file(), **NUMBERED)
+            ],
         )
     assert snapshot(dossier) == before
 
@@ -302,10 +305,10 @@ def test_only_the_issuing_step_resolves_and_a_bad_file_changes_nothing(pdata, ac
     before = snapshot(dossier)
     fake = SimpleUploadedFile("kq.pdf", b"MZ not a pdf", content_type="application/pdf")
     with pytest.raises(services.ProcessingError):
-        services.processing_issue_result(
+        result_services.processing_issue_result(
             dossier_id=dossier.pk,
             officer=data["vanthu.a"],
-            results=[services.ResultInput(name="KQ", result_code="", upload=fake, **NUMBERED)],
+            results=[result_services.ResultInput(name="KQ", result_code="", upload=fake, **NUMBERED)],
         )
     assert snapshot(dossier) == before
 
@@ -314,11 +317,11 @@ def test_online_result_goes_to_the_citizens_store_and_the_download_returns_it(pd
     data = pdata
     dossier = accepted_dossier(data, delivery="online")
     walk_to(data, dossier, 4)
-    services.processing_issue_result(
+    result_services.processing_issue_result(
         dossier_id=dossier.pk,
         officer=data["vanthu.a"],
         results=[
-            services.ResultInput(
+            result_services.ResultInput(
                 name="Giấy khai sinh", result_code="KQ.G15.000031", upload=result_file(), **NUMBERED
             )
         ],
@@ -328,8 +331,8 @@ def test_online_result_goes_to_the_citizens_store_and_the_download_returns_it(pd
     assert result.document.source == StoredDocument.Source.RESULT
 
     with pytest.raises(services.ProcessingError):
-        services.result_for_applicant(dossier=dossier, applicant=data["stranger"], result_id=result.pk)
-    services.result_for_applicant(
+        result_services.result_for_applicant(dossier=dossier, applicant=data["stranger"], result_id=result.pk)
+    result_services.result_for_applicant(
         dossier=Dossier.objects.get(pk=dossier.pk), applicant=data["citizen"], result_id=result.pk
     )
 
