@@ -7,7 +7,10 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
 
+from dichvucong.accounts import captcha
 from dichvucong.accounts import services as accounts_services
 from dichvucong.catalogue import caching
 from dichvucong.notifications.models import Message
@@ -94,3 +97,31 @@ def test_every_catalogue_write_gives_a_generation_never_seen_before(django_captu
 
     # the starting value and three new ones: a counter restarted after an eviction would repeat itself
     assert len(seen) == 4
+
+
+@pytest.fixture
+def database_cache(settings):
+    """The portal's default cache (a table in the database), as ``make run`` configures it."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "c"}}
+    call_command("createcachetable")
+    return cache
+
+
+def test_a_captcha_token_works_once_on_the_database_cache(database_cache):
+    challenge = captcha.issue_challenge("Hai cộng ba bằng mấy?", "5")
+
+    first, replay = captcha.verify(challenge.token, "5"), captcha.verify(challenge.token, "5")
+
+    assert (first, replay) == (True, False)
+
+
+def test_a_pending_sign_up_is_one_row_every_process_reads(database_cache):
+    registration_id, code = _start_registration()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM c")
+        rows = cursor.fetchone()[0]
+
+    user = accounts_services.registration_verify(registration_id=registration_id, code=code)
+
+    assert rows >= 1 and user.phone_verified_at is not None
+    assert accounts_services.registration_pending(registration_id=registration_id) is None  # used up
