@@ -63,3 +63,48 @@ def test_pay_a_fee_through_the_demo_gateway_and_open_the_receipt(
 
     page.goto(url + "/ca-nhan/giao-dich/")
     assert "Đã thanh toán" in page.content() and request.receipt_number in page.content()
+
+
+def test_phone_dossier_page_pay_button_then_refund_when_stopped(
+    live_server, browser_page, pay_setup_live, settings
+):
+    """At 360 px: the fee billed on acceptance shows on the dossier page with a pay button; once paid the
+    button gives way to the receipt; when the dossier is then stopped the money goes back (demo gateway)."""
+    from django.contrib.auth import get_user_model
+
+    from dichvucong.accounts.models import AgencyMembership
+    from dichvucong.dossiers.workflow import transition
+
+    page, url, data = browser_page, live_server.url, pay_setup_live
+    page.set_viewport_size({"width": 360, "height": 740})
+    citizen = data["citizen"]
+    dossier = accepted_dossier(data)  # the subscription bills 15.000 đ after the real commit
+    request = PaymentRequest.objects.get(dossier=dossier)
+    assert request.state == PaymentRequest.State.UNPAID and not request.pauses_dossier
+
+    sign_in(page, url, citizen.username, lambda: latest_code("otp.login", citizen.phone))
+    page.goto(f"{url}/ho-so/{dossier.public_id}/")
+    fees = page.locator("#s-fees").locator("xpath=..")
+    assert "15.000 đ" in fees.inner_text() and "Chưa thanh toán" in fees.inner_text()
+    button = page.get_by_role("link", name="Thanh toán 15.000 đ")
+    assert button.bounding_box()["x"] + button.bounding_box()["width"] <= 360
+    button.click()
+    page.get_by_label("Cổng thanh toán thử nghiệm (không trừ tiền thật)").check()
+    page.get_by_role("button", name="Tiếp tục thanh toán").click()
+    page.wait_for_url("**/thanh-toan-thu/vpcpay.html?**")
+    page.get_by_label("Ngân hàng Quốc Dân (NCB)").check()
+    page.get_by_role("button", name="Thanh toán", exact=True).click()
+    page.wait_for_url("**/ca-nhan/giao-dich/*/")
+
+    page.goto(f"{url}/ho-so/{dossier.public_id}/")
+    fees = page.locator("#s-fees").locator("xpath=..").inner_text()
+    request.refresh_from_db()
+    assert "Đã thanh toán" in fees and request.receipt_number in fees and "Thanh toán 15.000 đ" not in fees
+
+    leader = get_user_model().objects.create_user(
+        username="lanhdao.b", password="x", kind="staff", full_name="Vũ Thị Giang"
+    )
+    AgencyMembership.objects.create(user=leader, agency=data["commune"], role="leader")
+    transition(dossier_id=dossier.pk, action="stop", actor=leader, note="Mẫu 05")
+    page.goto(f"{url}/ho-so/{dossier.public_id}/")
+    assert "Đã hoàn trả 15.000 đ" in page.locator("#s-fees").locator("xpath=..").inner_text()
