@@ -108,6 +108,11 @@ def test_header_is_compact_on_a_phone_and_its_menu_works_by_keyboard(live_server
     assert page.get_by_role("link", name="Thủ tục hành chính", exact=True).is_visible()
     assert page.get_by_role("link", name="Tiếp nhận hồ sơ", exact=True).is_visible()
     assert not page.get_by_text("Menu", exact=True).is_visible()
+    focused = []
+    for _ in range(5):  # skip link, site name, sign out, then the first link of the menu
+        page.keyboard.press("Tab")
+        focused.append(page.evaluate("document.activeElement.textContent"))
+    assert "Thủ tục hành chính" in focused, focused
 
 
 def _pages(demo) -> dict:
