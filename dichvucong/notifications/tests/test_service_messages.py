@@ -329,3 +329,18 @@ def test_a_message_on_retry_takes_no_newcomers(clock, sms_provider, committed):
     later.refresh_from_db()
     assert first.status == Message.Status.SENT and first.body == body  # a retry resends the same text
     assert later.status == Message.Status.SENT and calls_with(sms_provider.calls, "H56-2") == 1
+
+
+def test_on_the_database_task_backend_a_service_message_is_deferred_to_the_end_of_its_hold(
+    settings, sms_provider, committed
+):
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["notifications"]}}
+    with committed():
+        (news,) = notify(event="dossier.accepted", phone=PHONE, context=context("H56-1"))
+        (code,) = notify(event="otp.login", phone=PHONE, context={"otp": "123456", "minutes": 5})
+
+    tasks = {task.args_kwargs["args"][0]: task for task in DBTaskResult.objects.all()}
+    assert tasks[news.pk].run_after == news.created_at + datetime.timedelta(seconds=60)
+    assert tasks[code.pk].run_after == get_date_max()  # "no time set": runs at once
