@@ -296,6 +296,8 @@ def test_cash_paid_then_withdrawn_is_flagged_for_the_cashier(client, pay_setup, 
     assert page.status_code == 200
     body = page.content.decode()
     assert request.dossier.code in body and "15.000 đ" in body and "BD-2026-0009" in body
+    staff_dossier = client.get(f"/mot-cua/thu-phi/ho-so/{request.dossier.public_id}/").content.decode()
+    assert "Chờ thủ quỹ hoàn trả" in staff_dossier and "/mot-cua/thu-phi/hoan-tien/" in staff_dossier
     refused = client.post("/mot-cua/thu-phi/hoan-tien/", {"refund": refund.pk, "note": " "})
     assert refused.status_code == 200 and "Hãy ghi cách hoàn trả" in refused.content.decode()
     refund.refresh_from_db()
