@@ -12,7 +12,7 @@ from dichvucong.delivery.carriers.registry import carrier_get
 from dichvucong.delivery.models import Shipment
 from dichvucong.delivery.states import ORDER_CREATED, TIMELINE, Kind, State
 from dichvucong.dossiers.models import Dossier, DossierEvent
-from dichvucong.dossiers.services import tracking_url
+from dichvucong.dossiers.notices import tracking_url
 from dichvucong.dossiers.workflow import SYSTEM, TransitionRefused, transition
 from dichvucong.notifications.services import notify
 

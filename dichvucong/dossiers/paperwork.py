@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from dichvucong import paperwork as forms_pdf
 from dichvucong.catalogue.models import DurationUnit
 from dichvucong.core.formatting import format_duration
-from dichvucong.dossiers import services
-from dichvucong.dossiers.models import Dossier, ResultDelivery
+from dichvucong.dossiers.models import Dossier, ResultDelivery, Status
+from dichvucong.dossiers.notices import tracking_url
+from dichvucong.dossiers.reception import processing_time
 
 
 def _agency(dossier: Dossier) -> forms_pdf.Agency:
@@ -41,7 +42,7 @@ def _processing_time_text(dossier: Dossier) -> str:
     if dossier.version.no_appointment_date:
         return "Không có ngày hẹn trả"
     # The same duration the due date is computed from.
-    value, unit = services.processing_time(dossier)
+    value, unit = processing_time(dossier)
     if value is None and unit != DurationUnit.NO_DEADLINE:
         return "Theo quy định"
     return format_duration(value, unit, DurationUnit(unit).label)
@@ -62,7 +63,7 @@ def receipt_pdf(dossier: Dossier) -> bytes:
     data = forms_pdf.ReceiptData(
         agency=_agency(dossier),
         code=dossier.code,
-        tracking_url=services.tracking_url(dossier),
+        tracking_url=tracking_url(dossier),
         applicant=_applicant(dossier),
         owner=forms_pdf.Person(
             name=dossier.owner_name, address=dossier.owner_address, id_number=dossier.owner_id_number
@@ -139,3 +140,24 @@ def ledger_rows(dossiers: Iterable[Dossier]) -> list[forms_pdf.LedgerRow]:
         )
         for d in dossiers
     ]
+
+
+# The forms a dossier can be printed on, shared by the web pages and the API.
+FORMS = {  # form → (renderer, statuses in which it exists; None: whenever a request exists)
+    "mau-01": (
+        receipt_pdf,
+        {Status.ACCEPTED, Status.PROCESSING, Status.RESOLVED, Status.RETURNED, Status.SUPPLEMENT_REQUESTED},
+    ),
+    "mau-02": (supplement_pdf, None),
+    "mau-03": (refusal_pdf, {Status.REFUSED}),
+}
+
+
+def form_available(dossier: Dossier, form_name: str) -> bool:
+    """Whether the dossier has this form now (Mẫu 02 only once a supplement has been requested)."""
+    if form_name not in FORMS:
+        return False
+    _render, statuses = FORMS[form_name]
+    if statuses is not None and dossier.status not in statuses:
+        return False
+    return form_name != "mau-02" or bool(dossier.supplements.all())

@@ -19,7 +19,7 @@ from dichvucong.catalogue.models import AgencyProcedure
 from dichvucong.core.ratelimit import client_ip, hit
 from dichvucong.documents.models import StoredDocument
 from dichvucong.dossiers import cases as case_rules
-from dichvucong.dossiers import forms, paperwork, selectors, services, tracking
+from dichvucong.dossiers import forms, paperwork, reception, selectors, services, tracking
 from dichvucong.dossiers.models import ResultDelivery, Status
 from dichvucong.dossiers.workflow import TransitionRefused, allowed_actions
 from dichvucong.worktime import schedule
@@ -312,22 +312,11 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
 
 # --- official forms ------------------------------------------------------------------------------
 
-FORMS = {  # form → (renderer, statuses in which it exists; None: whenever a request exists)
-    "mau-01": (
-        paperwork.receipt_pdf,
-        {Status.ACCEPTED, Status.PROCESSING, Status.RESOLVED, Status.RETURNED, Status.SUPPLEMENT_REQUESTED},
-    ),
-    "mau-02": (paperwork.supplement_pdf, None),
-    "mau-03": (paperwork.refusal_pdf, {Status.REFUSED}),
-}
-
 
 def _form_pdf(request: HttpRequest, dossier, form_name: str) -> HttpResponse:
-    render_pdf, statuses = FORMS[form_name]
-    if statuses is not None and dossier.status not in statuses:
+    if not paperwork.form_available(dossier, form_name):
         raise Http404
-    if form_name == "mau-02" and not dossier.supplements.exists():
-        raise Http404
+    render_pdf, _statuses = paperwork.FORMS[form_name]
     response = HttpResponse(render_pdf(dossier), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{dossier.code}-{form_name}.pdf"'
     response["Cache-Control"] = "private, no-store"
@@ -375,7 +364,7 @@ def counter_intake(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         offering, channel, note = data.pop("offering"), data.pop("channel"), data.pop("note")
         try:
-            dossier = services.dossier_counter_intake(
+            dossier = reception.dossier_counter_intake(
                 officer=request.user,
                 offering=offering,
                 intake_agency=intake_agency,
@@ -404,11 +393,13 @@ def staff_detail(request: HttpRequest, public_id) -> HttpResponse:
         expected = request.POST.get("status") or None
         try:
             if action == "accept":
-                services.dossier_accept(dossier_id=dossier.pk, officer=request.user, expected_status=expected)
+                reception.dossier_accept(
+                    dossier_id=dossier.pk, officer=request.user, expected_status=expected
+                )
                 messages.success(request, f"Đã tiếp nhận hồ sơ. {_receipt_advice(dossier)}")
                 return redirect("dossiers:staff_detail", public_id=dossier.public_id)
             if action == "supplement" and supplement_form.is_valid():
-                services.dossier_request_supplement(
+                reception.dossier_request_supplement(
                     dossier_id=dossier.pk,
                     officer=request.user,
                     items=supplement_form.parsed_items(),
@@ -417,11 +408,11 @@ def staff_detail(request: HttpRequest, public_id) -> HttpResponse:
                 messages.success(request, "Đã gửi yêu cầu bổ sung (Mẫu 02).")
                 return redirect("dossiers:staff_detail", public_id=dossier.public_id)
             if action == "complete_supplement":
-                services.dossier_complete_supplement(dossier_id=dossier.pk, officer=request.user)
+                reception.dossier_complete_supplement(dossier_id=dossier.pk, officer=request.user)
                 messages.success(request, "Đã hoàn thành bổ sung; ngày hẹn trả đã được cập nhật.")
                 return redirect("dossiers:staff_detail", public_id=dossier.public_id)
             if action == "refuse" and refuse_form.is_valid():
-                services.dossier_refuse(
+                reception.dossier_refuse(
                     dossier_id=dossier.pk, officer=request.user, reasons=refuse_form.reason_list()
                 )
                 messages.success(request, "Đã từ chối tiếp nhận (Mẫu 03).")

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from dichvucong.accounts.models import StaffRole, User
 from dichvucong.dossiers.models import Dossier, Status
-from dichvucong.dossiers.services import notify_applicant
+from dichvucong.dossiers.notices import notify_applicant
 from dichvucong.dossiers.workflow import TransitionRefused, transition
 from dichvucong.notifications.services import notify
 from dichvucong.processing.models import (

@@ -10,8 +10,9 @@ from conftest import login_with_second_factor
 from dichvucong.accounts.services import api_token_create
 from dichvucong.documents.models import StoredDocument
 from dichvucong.documents.services import document_store
-from dichvucong.dossiers import services
-from dichvucong.dossiers.api import TrackOut, router
+from dichvucong.dossiers import reception, services
+from dichvucong.dossiers.api import router
+from dichvucong.dossiers.api.schemas import TrackOut
 from dichvucong.dossiers.models import Dossier, DossierEvent, DossierFile, Status, SupplementRequest
 from dichvucong.dossiers.tests.conftest import PDF, pdf
 
@@ -391,7 +392,7 @@ def test_tracking_answers_from_the_cache_and_sees_every_change(
     with django_assert_num_queries(1):  # ... then not again
         client.post(url, {"code": "000.00.31.H56-000000-0001", "proof": "Y"}, content_type=JSON)
     with django_capture_on_commit_callbacks(execute=True):
-        services.dossier_accept(dossier_id=dossier.pk, officer=setup["receptionist"])
+        reception.dossier_accept(dossier_id=dossier.pk, officer=setup["receptionist"])
     after = client.post(url, ask, content_type=JSON).json()
 
     assert again.json()["status"]["value"] == "submitted" and wrong.status_code == 404

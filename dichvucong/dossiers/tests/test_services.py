@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from dichvucong.dossiers import services
+from dichvucong.dossiers import reception, services
 from dichvucong.dossiers.models import Dossier, DossierEvent, DossierFile, Status
 from dichvucong.dossiers.tests.conftest import pdf
 from dichvucong.dossiers.workflow import TransitionRefused
@@ -115,7 +115,7 @@ def submitted(ready_draft, setup) -> Dossier:
 def test_accept_sets_received_time_and_due_date(ready_draft, setup):
     dossier = submitted(ready_draft, setup)
 
-    accepted = services.dossier_accept(dossier_id=dossier.pk, officer=setup["receptionist"])
+    accepted = reception.dossier_accept(dossier_id=dossier.pk, officer=setup["receptionist"])
 
     assert accepted.status == Status.ACCEPTED
     assert accepted.received_at and accepted.due_at and accepted.due_at > accepted.received_at
@@ -125,12 +125,12 @@ def test_accept_sets_received_time_and_due_date(ready_draft, setup):
 
 def test_accepting_twice_from_two_tabs_lets_one_win(ready_draft, setup):
     dossier = submitted(ready_draft, setup)
-    services.dossier_accept(
+    reception.dossier_accept(
         dossier_id=dossier.pk, officer=setup["receptionist"], expected_status=Status.SUBMITTED
     )
 
     with pytest.raises(TransitionRefused) as second:
-        services.dossier_accept(
+        reception.dossier_accept(
             dossier_id=dossier.pk, officer=setup["receptionist"], expected_status=Status.SUBMITTED
         )
 
@@ -142,7 +142,7 @@ def test_staff_of_another_agency_cannot_accept_and_nothing_changes(ready_draft, 
     dossier = submitted(ready_draft, setup)
 
     with pytest.raises(TransitionRefused) as refused:
-        services.dossier_accept(dossier_id=dossier.pk, officer=setup["outsider"])
+        reception.dossier_accept(dossier_id=dossier.pk, officer=setup["outsider"])
 
     dossier.refresh_from_db()
     assert refused.value.code == "forbidden"
@@ -151,12 +151,12 @@ def test_staff_of_another_agency_cannot_accept_and_nothing_changes(ready_draft, 
 
 def test_illegal_transition_is_refused(ready_draft, setup):
     dossier = submitted(ready_draft, setup)
-    services.dossier_refuse(
+    reception.dossier_refuse(
         dossier_id=dossier.pk, officer=setup["receptionist"], reasons=["Không thuộc thẩm quyền"]
     )
 
     with pytest.raises(TransitionRefused) as refused:
-        services.dossier_accept(dossier_id=dossier.pk, officer=setup["receptionist"])
+        reception.dossier_accept(dossier_id=dossier.pk, officer=setup["receptionist"])
 
     dossier.refresh_from_db()
     assert refused.value.code == "illegal" and dossier.status == Status.REFUSED
@@ -166,7 +166,7 @@ def test_refusal_needs_a_reason(ready_draft, setup):
     dossier = submitted(ready_draft, setup)
 
     with pytest.raises(services.DossierError):
-        services.dossier_refuse(dossier_id=dossier.pk, officer=setup["receptionist"], reasons=["  ", ""])
+        reception.dossier_refuse(dossier_id=dossier.pk, officer=setup["receptionist"], reasons=["  ", ""])
 
     dossier.refresh_from_db()
     assert dossier.status == Status.SUBMITTED
@@ -174,9 +174,9 @@ def test_refusal_needs_a_reason(ready_draft, setup):
 
 def test_supplement_pauses_the_clock_and_the_due_date_moves_by_the_pause(ready_draft, setup, monkeypatch):
     dossier = submitted(ready_draft, setup)
-    accepted = services.dossier_accept(dossier_id=dossier.pk, officer=setup["receptionist"])
+    accepted = reception.dossier_accept(dossier_id=dossier.pk, officer=setup["receptionist"])
     old_due = accepted.due_at
-    services.dossier_request_supplement(
+    reception.dossier_request_supplement(
         dossier_id=dossier.pk,
         officer=setup["receptionist"],
         items=[{"name": "Giấy chứng sinh bản chính", "reason": "Bản chụp mờ"}],
@@ -191,7 +191,7 @@ def test_supplement_pauses_the_clock_and_the_due_date_moves_by_the_pause(ready_d
         uploads=[(services.components_for(dossier)[1], pdf(content=PDF_2))],
     )
 
-    completed = services.dossier_complete_supplement(dossier_id=dossier.pk, officer=setup["receptionist"])
+    completed = reception.dossier_complete_supplement(dossier_id=dossier.pk, officer=setup["receptionist"])
 
     assert completed.status == Status.ACCEPTED and completed.paused_at is None
     assert completed.due_at > old_due
@@ -203,7 +203,7 @@ PDF_2 = b"%PDF-1.4\n% ban ro hon\n%%EOF\n"
 
 def test_supplement_after_the_deadline_is_refused(ready_draft, setup, monkeypatch):
     dossier = submitted(ready_draft, setup)
-    services.dossier_request_supplement(
+    reception.dossier_request_supplement(
         dossier_id=dossier.pk,
         officer=setup["receptionist"],
         items=[{"name": "Tờ khai có chữ ký"}],
@@ -230,9 +230,9 @@ def test_a_second_supplement_request_is_flagged(ready_draft, setup):
         "items": [{"name": "Tờ khai"}],
         "deadline": deadline,
     }
-    services.dossier_request_supplement(**ask)
-    services.dossier_complete_supplement(dossier_id=dossier.pk, officer=setup["receptionist"])
-    services.dossier_request_supplement(**ask)
+    reception.dossier_request_supplement(**ask)
+    reception.dossier_complete_supplement(dossier_id=dossier.pk, officer=setup["receptionist"])
+    reception.dossier_request_supplement(**ask)
 
     flags = list(
         DossierEvent.objects.filter(dossier=dossier, action="request_supplement").values_list(

@@ -5,7 +5,7 @@ import socket
 import pytest
 from django.core.cache import cache
 
-from dichvucong.dossiers import services
+from dichvucong.dossiers import reception, services
 from dichvucong.dossiers.tracking import tracking_card
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def test_card_round_trips_through_redis_and_is_dropped_on_change(
     with django_assert_num_queries(0):
         cached = tracking_card(code=dossier.code.lower(), proof=" 038090012345 ")
     with django_capture_on_commit_callbacks(execute=True):
-        services.dossier_accept(dossier_id=dossier.pk, officer=setup["receptionist"])
+        reception.dossier_accept(dossier_id=dossier.pk, officer=setup["receptionist"])
     after = tracking_card(code=dossier.code, proof="038090012345")
     cache.clear()
 
