@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dichvucong.accounts import identity
+from dichvucong.accounts.dates import TypedDateField
 from dichvucong.dossiers.models import ResultDelivery
 
 
@@ -125,13 +126,11 @@ def schema_field(spec: dict) -> forms.Field:
         "help_text": spec.get("help", ""),
     }
     kind = spec.get("type", "text")
-    if kind == "date":
-        return forms.DateField(
-            input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-            widget=forms.DateInput(format="%d/%m/%Y"),
-            error_messages={"invalid": _("Ngày phải có dạng ngày/tháng/năm, ví dụ 03/11/2026.")},
-            **common,
+    if kind == "date":  # typed as people type them: 12/03/1995, 12.03.1995, 12031995 (numeric keypad)
+        common["help_text"] = common["help_text"] or _(
+            "Ngày/tháng/năm, ví dụ 27/10/1990 (gõ 27101990 cũng được)."
         )
+        return TypedDateField(**common)
     if kind == "choice":
         choices = [(choice, choice) for choice in spec.get("choices", [])]
         return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)

@@ -260,7 +260,9 @@ def test_the_e_form_comes_from_the_procedure_schema(client, ready_draft, setup):
     assert (
         "Họ, chữ đệm và tên của trẻ *" in page and "Họ và tên cha" in page and "Họ và tên cha *" not in page
     )
-    assert "Ngày phải có dạng ngày/tháng/năm" in bad and 'value="Nguyễn Bảo Anh"' in bad
+    assert "Không có ngày 31/02/2026: tháng 2 năm 2026 chỉ có 28 ngày." in bad
+    assert 'value="31/02/2026"' in bad and 'value="Nguyễn Bảo Anh"' in bad  # what was typed is kept
+    assert 'inputmode="numeric"' in page and "gõ 27101990 cũng được" in page
     assert "trong tờ khai" in incomplete.value.message  # the invalid form stored nothing
     assert dossier.status == Status.SUBMITTED
     assert dossier.form_data["fields"] == {
@@ -268,6 +270,35 @@ def test_the_e_form_comes_from_the_procedure_schema(client, ready_draft, setup):
         "child_birth_date": "03/11/2026",
         "child_gender": "Nữ",
     }
+
+
+def test_e_form_dates_are_taken_as_people_type_them(client, ready_draft, setup):
+    """A numeric keypad often has no "/": "12031995" is 12/03/1995, stored and shown as dd/mm/yyyy."""
+    version = ready_draft.version
+    version.form_schema = SCHEMA
+    version.save()
+    client.force_login(setup["citizen"])
+    url = reverse("dossiers:edit", args=[ready_draft.public_id])
+    answers = {
+        "applicant_name": "Nguyễn Văn An",
+        "applicant_phone": "0912345678",
+        "owner_name": "Nguyễn Bảo Anh",
+        "result_delivery": "counter",
+        "f_child_full_name": "Nguyễn Bảo Anh",
+        "f_child_gender": "Nữ",
+    }
+
+    typed = client.post(url, {**answers, "f_child_birth_date": "12031995"})
+    ready_draft.refresh_from_db()
+    after_digits = dict(ready_draft.form_data["fields"])
+    client.post(url, {**answers, "f_child_birth_date": "1.3.1995"})
+    ready_draft.refresh_from_db()
+    page = client.get(url).content.decode()
+
+    assert typed.status_code == 302
+    assert after_digits["child_birth_date"] == "12/03/1995"
+    assert ready_draft.form_data["fields"]["child_birth_date"] == "01/03/1995"
+    assert 'value="01/03/1995"' in page
 
 
 def test_reception_queue_puts_returned_supplements_by_due_date_first_and_flags_late_intake(
