@@ -31,9 +31,10 @@ LONG_CONTEXT = {
     "items": "Bản sao giấy chứng sinh có chứng thực; tờ khai đăng ký khai sinh có chữ ký của người đi khai",
     "deadline": "05/12/2026",
     "reasons": "Hồ sơ không thuộc thẩm quyền giải quyết của cơ quan; người nộp không phải là người yêu cầu",
+    "reason": "hồ sơ bị từ chối tiếp nhận vì không thuộc thẩm quyền giải quyết của cơ quan",
 }
 # Long free text that short channels (SMS, Zalo) may cut; e-mail must carry it whole.
-LONG_TEXT_KEYS = {"full_name", "procedure", "items", "reasons"}
+LONG_TEXT_KEYS = {"full_name", "procedure", "items", "reasons", "reason"}
 PAIRS = [(event, channel) for event in EVENTS.values() for channel in event.channels]
 
 
