@@ -191,6 +191,6 @@ def test_transaction_list_query_count_does_not_grow(client, pay_setup, django_as
                 client_ip="127.0.0.1",
                 site_url="http://testserver",
             )
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.get("/ca-nhan/giao-dich/")
     assert response.content.decode().count("Chờ thanh toán") == 4
