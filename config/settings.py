@@ -296,7 +296,8 @@ DVC_CATALOGUE_CACHE_SECONDS = int(os.environ.get("DVC_CATALOGUE_CACHE_SECONDS", 
 DVC_PUBLIC_URL = os.environ.get("DVC_PUBLIC_URL", "http://127.0.0.1:8000")
 # Second factor by SMS for citizens and businesses (staff always use an authenticator app).
 DVC_CITIZEN_SMS_2FA = env_bool("DVC_CITIZEN_SMS_2FA", True)
-DVC_REGISTRATIONS_PER_IP_HOUR = int(os.environ.get("DVC_REGISTRATIONS_PER_IP_HOUR", "10"))
+# Successful sign-ups (a code sent) per address an hour: a ward office or school shares one address.
+DVC_REGISTRATIONS_PER_IP_HOUR = int(os.environ.get("DVC_REGISTRATIONS_PER_IP_HOUR", "30"))
 DVC_RESETS_PER_IP_HOUR = int(os.environ.get("DVC_RESETS_PER_IP_HOUR", "10"))
 PASSWORD_RESET_TIMEOUT = 2 * 3600
 DVC_TRACKING_PER_IP_MINUTE = int(os.environ.get("DVC_TRACKING_PER_IP_MINUTE", "30"))
