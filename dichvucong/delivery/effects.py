@@ -12,9 +12,8 @@ from dichvucong.delivery.carriers.registry import carrier_get
 from dichvucong.delivery.models import Shipment
 from dichvucong.delivery.states import ORDER_CREATED, TIMELINE, Kind, State
 from dichvucong.dossiers.models import Dossier, DossierEvent
-from dichvucong.dossiers.notices import tracking_url
+from dichvucong.dossiers.notices import notify_applicant
 from dichvucong.dossiers.workflow import SYSTEM, TransitionRefused, transition
-from dichvucong.notifications.services import notify
 
 logger = logging.getLogger(__name__)
 
@@ -62,22 +61,13 @@ def order_created(*, shipment: Shipment, actor: User | None) -> None:
 
 
 def _notify(shipment: Shipment, event: str) -> None:
-    dossier = shipment.dossier
-    notify(
-        event=event,
-        user=dossier.applicant,
-        phone=dossier.applicant_phone,
-        email=dossier.applicant_email,
-        context={
-            "full_name": dossier.applicant_name,
-            "code": dossier.code or "",
-            "procedure": dossier.procedure.name,
-            "tracking_url": tracking_url(dossier),
-            "waybill": shipment.waybill,
-            "carrier": carrier_label(shipment.carrier),
-            "reasons": shipment.failure_reason,
-            "delivered_to": shipment.delivered_to,
-        },
+    notify_applicant(
+        shipment.dossier,
+        event,
+        waybill=shipment.waybill,
+        carrier=carrier_label(shipment.carrier),
+        reasons=shipment.failure_reason,
+        delivered_to=shipment.delivered_to,
     )
 
 

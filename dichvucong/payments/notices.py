@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from dichvucong.core.formatting import format_vnd
-from dichvucong.notifications.services import notify
+from dichvucong.dossiers.notices import notify_applicant
 from dichvucong.payments.models import PaymentRequest
 
 
@@ -15,19 +15,12 @@ def transactions_url() -> str:
 
 
 def notify_payer(request: PaymentRequest, event: str, *, amount: int | None = None, **context) -> None:
-    """Tell the dossier's applicant about ``request`` (``amount`` defaults to the request's)."""
-    dossier = request.dossier
-    notify(
-        event=event,
-        user=dossier.applicant,
-        phone=dossier.applicant_phone,
-        email=dossier.applicant_email,
-        context={
-            "full_name": dossier.applicant_name,
-            "code": dossier.code or "",
-            "procedure": dossier.procedure.name,
-            "amount": format_vnd(request.amount if amount is None else amount),
-            "tracking_url": transactions_url(),
-            **context,
-        },
+    """Tell the dossier's applicant about ``request`` (``amount`` defaults to the request's); the link goes
+    to their list of transactions instead of the tracking page."""
+    notify_applicant(
+        request.dossier,
+        event,
+        amount=format_vnd(request.amount if amount is None else amount),
+        tracking_url=transactions_url(),
+        **context,
     )
