@@ -1,6 +1,7 @@
 from django import template
+from django.utils.html import format_html
 
-from dichvucong.core.formatting import format_duration, format_vnd
+from dichvucong.core.formatting import format_duration, format_phone, format_vnd, phone_tel_uri
 
 register = template.Library()
 
@@ -8,6 +9,23 @@ register = template.Library()
 @register.filter
 def vnd(amount, currency="VND"):
     return format_vnd(amount, currency or "VND")
+
+
+@register.filter
+def phone(value):
+    """``{{ shipment.recipient_phone|phone }}``: '+84912345678' -> '0912 345 678'."""
+    return format_phone(value)
+
+
+@register.filter
+def phone_link(value):
+    """``{{ profile.phone|phone_link }}``: the number as above, a tap-to-call link when it is one we know."""
+    if not value:
+        return ""
+    uri = phone_tel_uri(value)
+    if not uri:
+        return format_phone(value)
+    return format_html('<a href="{}">{}</a>', uri, format_phone(value))
 
 
 @register.simple_tag
