@@ -6,6 +6,8 @@ bash scripts/setup.sh
 export DVC_DEV=${DVC_DEV:-1}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
+# Links in SMS and e-mails (tracking, payment) point at this server unless the operator says otherwise.
+export DVC_PUBLIC_URL=${DVC_PUBLIC_URL:-http://$HOST:$PORT}
 PY=.venv/bin/python
 
 $PY manage.py migrate --noinput -v0

@@ -66,6 +66,7 @@ def test_birth_registration_general_case_on_a_360px_phone(
     page.get_by_label("Ngày, tháng, năm sinh của trẻ").fill("03/11/2026")
     page.get_by_label("Nữ").check()
     page.get_by_label("Nơi sinh").fill("Bệnh viện Đa khoa tỉnh Thanh Hóa")
+    page.get_by_label("Mẹ", exact=True).check()
     for n, name in enumerate(("Tệp cho Giấy chứng sinh", "Tệp cho Giấy tờ tùy thân")):
         path = tmp_path / f"giay-{n}.pdf"
         path.write_bytes(b"%PDF-1.4\n% " + name.encode() + b"\n%%EOF\n")
