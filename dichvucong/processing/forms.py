@@ -5,6 +5,7 @@ from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dichvucong.accounts.dates import TypedDateField
 from dichvucong.processing.models import STEP_ROLES
 
 
@@ -60,10 +61,12 @@ class IssueForm(ResultChoiceMixin, forms.Form):
         max_length=60,
         help_text=_("Số vào sổ của văn bản kết quả, ví dụ 12/GCN-UBND."),
     )
-    signed_on = forms.CharField(
+    signed_on = TypedDateField(
         label=_("Ngày ký"),
-        max_length=10,
-        help_text=_("Ngày/tháng/năm, ví dụ 05/12/2026; không sau hôm nay, không trước ngày tiếp nhận."),
+        help_text=_(
+            "Ngày/tháng/năm, ví dụ 05/12/2026 (gõ 05122026 cũng được); "
+            "không sau hôm nay, không trước ngày tiếp nhận."
+        ),
     )
     file = forms.FileField(label=_("Văn bản kết quả (bản quét hoặc bản điện tử PDF)"))
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=2000)
@@ -77,14 +80,6 @@ class IssueForm(ResultChoiceMixin, forms.Form):
                 "Để trống để ban hành bản dự thảo đã được lãnh đạo ký duyệt; "
                 "hoặc đính kèm bản quét đã ký, đóng dấu."
             )
-
-    def clean_signed_on(self):
-        from dichvucong.processing.numbering import NumberRefused, parse_signed_on
-
-        try:
-            return parse_signed_on(self.cleaned_data["signed_on"])
-        except NumberRefused as refused:
-            raise forms.ValidationError(refused.message) from refused
 
 
 class ReturnForm(forms.Form):
@@ -100,11 +95,9 @@ class ReturnForm(forms.Form):
 
 class LateNoticeForm(forms.Form):
     reason = forms.CharField(label=_("Lý do chậm trả kết quả"), widget=forms.Textarea(attrs={"rows": 3}))
-    new_due_date = forms.DateField(
+    new_due_date = TypedDateField(
         label=_("Ngày hẹn trả mới"),
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         help_text=_("Ngày làm việc, dạng ngày/tháng/năm, ví dụ 15/12/2026."),
-        widget=forms.DateInput(format="%d/%m/%Y"),
     )
 
     def clean_new_due_date(self):

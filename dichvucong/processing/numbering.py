@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from dichvucong.accounts.dates import parse_typed_date
 from dichvucong.dossiers.models import Dossier
 from dichvucong.processing.models import DossierResult
 
@@ -37,24 +39,18 @@ class Registration:
         return f"Vào số kết quả: số {self.number}, ngày ký {self.signed_on:%d/%m/%Y}"
 
 
-DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
-
-
 def parse_signed_on(text: str) -> datetime.date | None:
-    """A signing date typed as dd/mm/yyyy (or with - or .), or ISO from the API; None when empty."""
+    """A signing date typed day first as people type it ("05/12/2026", "05.12.2026", "05122026"; the same
+    parser as every typed date, ``accounts.dates.parse_typed_date``) or ISO from the API; None when empty."""
     text = (text or "").strip()
     if not text:
         return None
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise NumberRefused(
-        "Ngày ký không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, ví dụ 05/12/2026.",
-        field="signed_on",
-        code="signed_on_format",
-    )
+    try:
+        return parse_typed_date(text)
+    except ValidationError as error:
+        raise NumberRefused(
+            f"Ngày ký không hợp lệ. {error.messages[0]}", field="signed_on", code="signed_on_format"
+        ) from error
 
 
 def normalise(number: str) -> str:

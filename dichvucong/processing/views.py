@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.forms import FileField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -217,6 +218,8 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
             else:
                 messages.success(request, message)
                 return redirect("processing:detail", public_id=dossier.public_id)
+        if form is not None:
+            _ask_for_files_again(form, files)
     elif track_of(dossier) is not None:
         services.processing_mark_received(dossier=dossier, user=request.user)
     context = {
@@ -235,6 +238,17 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
         "signed_draft": signed_draft,
     }
     return render(request, "processing/detail.html", context)
+
+
+REPICK_FILE = "Tệp đã chọn chưa được lưu vì còn lỗi ở mục khác: hãy chọn lại tệp trước khi gửi."
+
+
+def _ask_for_files_again(form, files) -> None:
+    """A form shown again with errors cannot keep a chosen file (browsers empty file inputs): say so on
+    each file field whose file was sent but not kept, so the clerk does not send the form without it."""
+    for name, field in form.fields.items():
+        if isinstance(field, FileField) and files and files.get(name) and name not in form.errors:
+            form.add_error(name, REPICK_FILE)
 
 
 def _act(request: HttpRequest, dossier: Dossier, action: str, form) -> str:
