@@ -100,6 +100,32 @@ def test_a_stale_page_gets_a_clear_message_and_nothing_changes(pdata, accepted):
     assert snapshot(dossier) == before
 
 
+def test_the_declaration_shows_the_form_labels_not_the_field_names(pdata, accepted):
+    data, dossier = pdata, accepted
+    version = dossier.version
+    version.form_schema = [
+        {"name": "child_full_name", "label": "Họ, chữ đệm, tên của trẻ", "type": "text"},
+        {"name": "birth_place", "label": "Nơi sinh", "type": "text"},
+        {"name": "relationship", "label": "Quan hệ với trẻ", "type": "choice", "choices": ["Cha", "Mẹ"]},
+    ]
+    version.save(update_fields=["form_schema"])
+    dossier.form_data = {
+        **dossier.form_data,
+        "fields": {"child_full_name": "Nguyễn Văn An", "birth_place": "Bệnh viện Phụ sản Hà Nội"},
+    }
+    dossier.save(update_fields=["form_data"])
+
+    page = as_user(data["chuyenvien.a"]).get(detail_url(dossier)).content.decode()
+    for label, value in (
+        ("Họ, chữ đệm, tên của trẻ", "Nguyễn Văn An"),
+        ("Nơi sinh", "Bệnh viện Phụ sản Hà Nội"),
+        ("Quan hệ với trẻ", "—"),  # not answered
+    ):
+        assert f"<dt>{label}</dt><dd>{value}</dd>" in page
+    for key in ("child_full_name", "birth_place", "relationship"):
+        assert key not in page
+
+
 def test_staff_of_another_agency_and_citizens_get_404(pdata, accepted):
     data, dossier = pdata, accepted
     before = snapshot(dossier)
