@@ -1,4 +1,5 @@
-"""The staff inbox on a 360 px phone: one card per dossier, no sideways scrolling (it was 467 px wide)."""
+"""The staff inbox on a 360 px phone: one card per dossier, no sideways scrolling (it was 467 px wide), and
+the search fields behind "Lọc" one per line at full width (they were squeezed to slivers side by side)."""
 
 import pytest
 
@@ -30,3 +31,22 @@ def test_the_inbox_fits_a_360_px_screen(live_server, browser_page, pdata_live):
     box = first.bounding_box()
     assert box["width"] <= 360 and box["x"] >= 0  # a card, not a row running off the screen
     assert page.get_by_role("link", name=dossiers[0].code).is_visible()
+
+    # the filters: behind "Lọc", each field on its own line at (nearly) the screen's width
+    filters = page.locator("details.inbox-filters")
+    assert filters.get_attribute("open") is None
+    filters.locator("summary").click()
+    search = page.get_by_label("Mã hồ sơ, chủ hồ sơ hoặc người nộp")
+    procedure = page.get_by_label("Mã thủ tục")
+    for field in (search, procedure):
+        box = field.bounding_box()
+        assert box["width"] >= 250 and box["x"] >= 0 and box["x"] + box["width"] <= 360, box
+    assert procedure.bounding_box()["y"] > search.bounding_box()["y"] + search.bounding_box()["height"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    search.fill(dossiers[1].code)
+    filters.get_by_role("button", name="Lọc").click()
+    page.wait_for_load_state()
+    assert page.locator(".inbox-table tbody tr").count() == 1
+    assert page.get_by_role("link", name=dossiers[1].code).is_visible()
+    assert search.input_value() == dossiers[1].code  # the filter stays open with what was typed
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
