@@ -229,3 +229,27 @@ def dossier_fee_charges(*, dossier: Dossier) -> tuple[FeeCharge, ...]:
         for row in dossier_fees(dossier=dossier)
         if row.request.state != PaymentRequest.State.CANCELLED
     )
+
+
+def payment_request_state_label(request: PaymentRequest) -> str:
+    """The request's state in words, a refund first: "Đã hoàn trả" once the money went back in full,
+    "Đang chờ hoàn trả" while a refund waits (the gateway or the cashier), else the state's label."""
+    refunds = list(request.refunds.all())
+    if refunds:
+        done = sum(r.amount for r in refunds if r.state == Refund.State.DONE)
+        if done >= request.amount:
+            return "Đã hoàn trả"
+        if any(r.state != Refund.State.DONE for r in refunds):
+            return "Đang chờ hoàn trả"
+    return request.get_state_display()
+
+
+def transaction_state_label(txn: Transaction, request: PaymentRequest | None = None) -> str:
+    """An attempt in words. One never finished is "Chưa hoàn tất"; once the request was paid otherwise or
+    cancelled it will never be used: "Đã hủy / Không dùng" (display only, the row keeps its state)."""
+    if txn.state != Transaction.State.INITIATED:
+        return txn.get_state_display()
+    request = request or txn.payment_request
+    if request.state in (PaymentRequest.State.PAID, PaymentRequest.State.CANCELLED):
+        return "Đã hủy / Không dùng"
+    return "Chưa hoàn tất"

@@ -51,6 +51,16 @@ def gateway_class(name: str) -> type[Gateway]:
         raise LookupError(f"No payment gateway named {name!r}") from None
 
 
+def gateway_label(name: str) -> str:
+    """The name people read for a gateway ("demo" -> its label); cash and unknown names as they are."""
+    if name == "cash":
+        return "Tiền mặt"
+    try:
+        return str(gateway_class(name).label)
+    except LookupError:
+        return name
+
+
 def gateway_get(name: str, *, enabled_only: bool = True) -> Gateway:
     if enabled_only and name not in enabled_names():
         raise LookupError(f"Payment gateway {name!r} is not enabled")
