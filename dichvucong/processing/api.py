@@ -486,7 +486,8 @@ def issue_result(
     signed_on: Form[str] = "",
     note: Form[str] = "",
 ):
-    """Without ``file`` the draft the leader signed is issued. ``signed_on``: dd/mm/yyyy or ISO."""
+    """Without ``file`` the draft the leader signed is issued. ``signed_on``: dd/mm/yyyy (also 05122026,
+    05.12.2026) or ISO yyyy-mm-dd."""
 
     def act(d: Dossier):
         try:
