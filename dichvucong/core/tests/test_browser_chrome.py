@@ -16,6 +16,7 @@ from dichvucong.accounts.models import User
 from dichvucong.catalogue.models import AgencyProcedure
 from dichvucong.counters.models import Counter
 from dichvucong.dossiers import services as dossier_services
+from dichvucong.processing import services as processing_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 360, "height": 740}
@@ -40,7 +41,8 @@ def _submitted(citizen, offering, tag: str):
 
 @pytest.fixture
 def demo(demo_data_live, monkeypatch, settings, tmp_path):
-    """The demo data, its logins (as `ensure_demo_logins` makes them) and two dossiers, one accepted."""
+    """The demo data, its logins (as `ensure_demo_logins` makes them) and three dossiers: one waiting, one
+    accepted, one with the specialist (whose page has the "Ý kiến xử lý" box)."""
     monkeypatch.setenv("DVC_DEV", "1")
     settings.MEDIA_ROOT = tmp_path
     call_command("ensure_demo_logins", stdout=StringIO())
@@ -51,7 +53,20 @@ def demo(demo_data_live, monkeypatch, settings, tmp_path):
     accepted = dossier_services.dossier_accept(
         dossier_id=_submitted(citizen, offering, "b").pk, officer=receptionist
     )
-    return {"people": people, "offering": offering, "waiting": waiting, "accepted": accepted}
+    in_hand = processing_services.processing_start(
+        dossier_id=dossier_services.dossier_accept(
+            dossier_id=_submitted(citizen, offering, "c").pk, officer=receptionist
+        ).pk,
+        officer=receptionist,
+        assignee_id=people["chuyenvien.hacthanh"].pk,
+    )
+    return {
+        "people": people,
+        "offering": offering,
+        "waiting": waiting,
+        "accepted": accepted,
+        "in_hand": in_hand,
+    }
 
 
 def as_user(page, live_server, user):
@@ -162,11 +177,12 @@ def _pages(demo) -> dict:
             f"/mot-cua/quay/{counter.pk}/",
             f"/mot-cua/lich-hen/{CENTRE}/",
             "/mot-cua/thu-phi/",
+            f"/mot-cua/thu-phi/ho-so/{accepted.public_id}/",  # its fee request form has a note box
             "/buu-dien/thu-tien/",
             "/xu-ly/",
             f"/xu-ly/ho-so/{accepted.public_id}/",
         ],
-        "chuyenvien.hacthanh": ["/xu-ly/"],
+        "chuyenvien.hacthanh": ["/xu-ly/", f"/xu-ly/ho-so/{demo['in_hand'].public_id}/"],
         "quantri.hacthanh": [
             "/quan-ly/can-bo/",
             f"/quan-ly/can-bo/{receptionist.pk}/",
@@ -192,6 +208,8 @@ def test_no_page_of_any_role_is_wider_than_a_phone(live_server, browser_page, de
                 broken.append((username, path, response.status if response else None))
                 continue
             seen += 1
+            # Folded action panels (a fee request, a proposal to stop) count too: their text boxes must fit.
+            page.evaluate("document.querySelectorAll('main details').forEach((d) => { d.open = true; })")
             width = page.evaluate("document.documentElement.scrollWidth")
             # A table scrolled sideways inside a wrapper hides columns just the same (the "Nộp trực tuyến"
             # button was one); only a focusable .table-scroll region, for genuinely wide data, may scroll.
