@@ -86,7 +86,8 @@ def test_phone_dossier_page_pay_button_then_refund_when_stopped(
     page.goto(f"{url}/ho-so/{dossier.public_id}/")
     fees = page.locator("#s-fees").locator("xpath=..")
     assert "15.000 đ" in fees.inner_text() and "Chưa thanh toán" in fees.inner_text()
-    button = page.get_by_role("link", name="Thanh toán 15.000 đ")
+    button = page.get_by_role("link", name="Thanh toán 15.000 đ").first  # the notice at the top
+    assert button.bounding_box()["y"] < page.get_by_role("heading", name="Giấy tờ đã nộp").bounding_box()["y"]
     assert button.bounding_box()["x"] + button.bounding_box()["width"] <= 360
     button.click()
     page.get_by_label("Cổng thanh toán thử nghiệm (không trừ tiền thật)").check()
@@ -108,3 +109,40 @@ def test_phone_dossier_page_pay_button_then_refund_when_stopped(
     transition(dossier_id=dossier.pk, action="stop", actor=leader, note="Mẫu 05")
     page.goto(f"{url}/ho-so/{dossier.public_id}/")
     assert "Đã hoàn trả 15.000 đ" in page.locator("#s-fees").locator("xpath=..").inner_text()
+
+
+def test_phone_transaction_page_fits_360_px_and_names_the_gateway(
+    live_server, browser_page, pay_setup_live, settings
+):
+    """At 360 px the heading "Giao dịch DVC…" wraps inside the screen and the gateway reads by its name."""
+    from django.conf import settings as django_settings
+    from django.test import Client
+
+    from dichvucong.payments.services import payment_start
+
+    page, url, data = browser_page, live_server.url, pay_setup_live
+    page.set_viewport_size({"width": 360, "height": 740})
+    dossier = accepted_dossier(data)
+    request = PaymentRequest.objects.get(dossier=dossier)
+    txn, _url = payment_start(
+        request=request, payer=data["citizen"], gateway_name="demo", client_ip="127.0.0.1", site_url=url
+    )
+    txn.reference = "DVC261207A17353904D"  # the code the QA walk saw at 399 px
+    txn.save(update_fields=["reference"])
+    client = Client()
+    client.force_login(data["citizen"])
+    name = django_settings.SESSION_COOKIE_NAME
+    page.context.add_cookies([{"name": name, "value": client.cookies[name].value, "url": url}])
+
+    page.goto(f"{url}/ca-nhan/giao-dich/{txn.public_id}/")
+    heading = page.get_by_role("heading", level=1)
+    assert txn.reference in heading.inner_text()
+    text_right = page.evaluate(
+        """() => { const range = document.createRange();
+                   range.selectNodeContents(document.querySelector('h1'));
+                   return Math.max(...[...range.getClientRects()].map(r => r.right)); }"""
+    )
+    assert text_right <= 360, text_right  # the text itself (399 px before), not only the heading's box
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    gateway = page.locator("dt", has_text="Cổng thanh toán").locator("xpath=following-sibling::dd[1]")
+    assert gateway.inner_text().startswith("Cổng thanh toán thử nghiệm")
