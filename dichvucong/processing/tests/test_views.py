@@ -289,3 +289,13 @@ def test_notice_pdfs_are_404_for_unknown_ids(pdata, accepted, form_name):
     client = as_user(pdata["chuyenvien.a"])
     url = reverse("processing:notice_pdf", args=[accepted.public_id, form_name, 999])
     assert client.get(url).status_code == 404
+
+
+def test_the_attachments_show_each_files_own_name_type_and_size(pdata, accepted):
+    data, dossier = pdata, accepted
+    item = dossier.files.select_related("document").first()
+
+    page = as_user(data["chuyenvien.a"]).get(detail_url(dossier)).content.decode()
+
+    assert item.document.original_name in page and item.document.size_label in page
+    assert f"({item.document.content_type}" not in page  # the raw MIME type is not the description
