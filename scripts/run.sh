@@ -27,6 +27,7 @@ postal=$!
 (while true; do
   $PY manage.py counters_send_reminders >/dev/null
   $PY manage.py processing_alerts >/dev/null
+  $PY manage.py ratelimit_prune -v0
   sleep 900
 done) &
 reminders=$!

@@ -10,7 +10,8 @@ reset:
   then INCR: a key expiring in between was recreated without expiry and locked its address out for good.)
 - otherwise: one ``INSERT … ON CONFLICT (key) DO UPDATE SET count = count + 1 RETURNING count`` on the
   ``core.RateLimitCounter`` table (SQLite 3.35+ and PostgreSQL), so no extra server is needed and every
-  process sees the same count. Rows of windows that have ended are deleted now and then (``prune``).
+  process sees the same count. Rows of windows that have ended are deleted by the periodic
+  ``manage.py ratelimit_prune`` (``prune``), never in a request, so a request's statements never vary.
 
 Inside a transaction the database counter is part of it (a rolled-back request did not happen), and on
 PostgreSQL its row stays locked until the transaction ends: call ``hit`` before long work, not within it.
@@ -20,14 +21,12 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import random
 import time
 
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import connections, router
 
-PRUNE_ONE_IN = 200  # on average one counting call in this many also deletes the counters of ended windows
 _MAX_KEY_LENGTH = 120
 
 
@@ -98,6 +97,4 @@ def _db_count(name: str, *, expires_at: int) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, [name, connection.ops.adapt_datetimefield_value(expiry)])
         value = cursor.fetchone()[0]
-    if random.randrange(PRUNE_ONE_IN) == 0:
-        prune()
     return int(value)

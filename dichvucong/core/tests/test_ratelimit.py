@@ -94,12 +94,15 @@ def test_prune_deletes_only_the_windows_that_have_ended(clock):
 
 
 @pytest.mark.django_db
-def test_counting_now_and_then_prunes_old_windows(clock, monkeypatch):
+def test_the_periodic_command_prunes_old_windows_and_counting_never_does(clock):
+    from django.core.management import call_command
+
     count("old", window_seconds=60)
     clock["t"] += 120
-    monkeypatch.setattr(ratelimit.random, "randrange", lambda n: 0)  # this call is the one in PRUNE_ONE_IN
-
     count("new", window_seconds=60)
+    assert RateLimitCounter.objects.count() == 2  # counting leaves old windows to the periodic job
+
+    call_command("ratelimit_prune", verbosity=0)
 
     assert list(RateLimitCounter.objects.values_list("key", flat=True)) == ["new:60:1000140"]
 
