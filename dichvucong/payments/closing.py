@@ -45,7 +45,7 @@ def payment_requests_close(*, dossier_id: int, reason: str) -> list[Refund]:
     created: list[Refund] = []
     with transaction.atomic():
         requests = list(
-            PaymentRequest.objects.select_for_update()
+            PaymentRequest.objects.select_for_update(of=("self",))
             .select_related("dossier__procedure")
             .filter(dossier_id=dossier_id)
             .order_by("pk")

@@ -68,7 +68,7 @@ def refund_create(
         raise PaymentError("Hãy ghi lý do hoàn tiền.", field="reason", code="reason")
     with transaction.atomic():
         txn = (
-            Transaction.objects.select_for_update()
+            Transaction.objects.select_for_update(of=("self",))
             .select_related("payment_request__dossier")
             .get(pk=transaction_id)
         )
@@ -113,14 +113,18 @@ def refund_execute(*, refund_id: int, client_ip: str = "") -> Refund:
     refund row is locked during the call so two workers never send it twice."""
     with transaction.atomic():
         refund = (
-            Refund.objects.select_for_update()
+            Refund.objects.select_for_update(of=("self",))
             .select_related("transaction", "payment_request__dossier__procedure")
             .get(pk=refund_id)
         )
         txn = refund.transaction
         if refund.state != Refund.State.REQUESTED or txn is None:
             return refund
-        txn = Transaction.objects.select_for_update().select_related("payment_request").get(pk=txn.pk)
+        txn = (
+            Transaction.objects.select_for_update(of=("self",))
+            .select_related("payment_request")
+            .get(pk=txn.pk)
+        )
         refund.transaction = txn
         if refund.payment_request is None:
             refund.payment_request = txn.payment_request
@@ -153,7 +157,7 @@ def refund_cashier_done(*, refund_id: int, officer: User, note: str) -> Refund:
         )
     with transaction.atomic():
         refund = (
-            Refund.objects.select_for_update()
+            Refund.objects.select_for_update(of=("self",))
             .select_related("transaction", "payment_request__dossier__procedure")
             .get(pk=refund_id)
         )
