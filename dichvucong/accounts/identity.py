@@ -15,6 +15,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from dichvucong.core.formatting import format_phone
 from dichvucong.core.text import fold, nfc
 
 # ---------------------------------------------------------------------------------------------------------
@@ -425,9 +426,9 @@ def normalise_phone(raw: str) -> str:
 
 
 def format_phone_local(phone: str) -> str:
-    """How Vietnamese people write a mobile number: "+84912345678" -> "0912 345 678"."""
-    local = "0" + normalise_phone(phone)[3:]
-    return f"{local[:4]} {local[4:7]} {local[7:]}"
+    """How Vietnamese people write a mobile number: "+84912345678" -> "0912 345 678" (after checking it is
+    one; the display rule is core.formatting's, which the templates' |phone filter uses too)."""
+    return format_phone(normalise_phone(phone))
 
 
 def mask_phone(phone: str) -> str:
