@@ -25,10 +25,42 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
+# A developer machine (DEBUG or DVC_DEV=1): readable one-time codes in the outbox, no TLS redirect.
+DVC_DEV = DEBUG or env_bool("DVC_DEV", False)
+# Demo mode: the offline demo providers (payment gateway, SMS, e-mail outbox, postal carrier, identity,
+# national portal) may be configured. Outside demo mode the portal refuses to start with any of them
+# (dichvucong.core.demo_mode). Defaults to on for a developer machine, off everywhere else.
+DVC_DEMO_MODE = env_bool("DVC_DEMO", DVC_DEV)
+
+
+def _dev_secret_key() -> str:
+    """A random key made once per checkout (var/dev-secret-key), shared by every local process: never a
+    key printed in the source, so nothing signed with it (sessions, the demo bank) can be forged."""
+    import secrets
+
+    path = Path(os.environ.get("DVC_DEV_SECRET_FILE", BASE_DIR / "var" / "dev-secret-key"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # another process is writing it
+            key = path.read_text().strip()
+            if key:
+                return key
+            import time
+
+            time.sleep(0.02)
+        raise ImproperlyConfigured(f"{path} is empty: delete it and start again.") from None
+    key = secrets.token_urlsafe(50)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or env_bool("DVC_DEV", False):
-        SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+    if DVC_DEV:
+        SECRET_KEY = _dev_secret_key()
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set (or DVC_DEV=1 on a developer machine).")
 
@@ -115,8 +147,17 @@ TEMPLATES = [
 
 # Database: SQLite by default (the one-command laptop run), PostgreSQL when DATABASE_URL is set.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+SQLITE_OPTIONS = {
+    # WAL lets the web server read while the task worker writes; IMMEDIATE takes the write lock at BEGIN so
+    # two writers queue on busy_timeout instead of failing with "database is locked".
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+    "transaction_mode": "IMMEDIATE",
+}
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
+    # sqlite:///path keeps the same settings as the default file.
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         if env_bool("DB_POOL", True):
             DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
@@ -131,13 +172,7 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "var" / "db.sqlite3")),
-            "OPTIONS": {
-                # WAL lets the web server read while the task worker writes.
-                "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
-                ),
-                "transaction_mode": "IMMEDIATE",
-            },
+            "OPTIONS": dict(SQLITE_OPTIONS),
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -165,7 +200,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "dichvucong.accounts.views.lockout_response"
 AXES_USERNAME_CALLABLE = "dichvucong.accounts.backends.axes_username"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "dichvucong.core.ratelimit.axes_client_ip"
 AXES_VERBOSE = False
 
 PASSWORD_HASHERS = [
@@ -260,6 +295,17 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
+# Production speaks HTTPS only: plain HTTP is redirected and browsers are told to remember it (HSTS).
+# /healthz stays reachable over plain HTTP for a load balancer's probe.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DVC_DEV)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DVC_DEV else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = False
+# Client address: X-Forwarded-For is believed only when the connection comes from one of these proxies
+# (addresses or networks, e.g. "10.0.0.0/8,127.0.0.1"); otherwise REMOTE_ADDR. Used by rate limits and
+# django-axes alike (core.ratelimit.client_ip).
+DVC_TRUSTED_PROXIES = env_list("DVC_TRUSTED_PROXIES")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

@@ -35,6 +35,11 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+def axes_client_ip(request) -> str:
+    """django-axes' AXES_CLIENT_IP_CALLABLE: the same address the rate limits count."""
+    return client_ip(request)
+
+
 def hit(key: str, *, limit: int, window_seconds: int) -> bool:
     """Count one event for ``key``; False once more than ``limit`` events fall in the window."""
     return count(key, window_seconds=window_seconds) <= limit
