@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "dichvucong.core.middleware.PrivatePagesMiddleware",
     # Last, as django-axes requires: turns lockouts into our own page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -122,6 +123,7 @@ MIDDLEWARE = [
 LEAN_PATHS = ["/api/v1/tracking"]
 LEAN_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",  # checks ALLOWED_HOSTS (request.get_host())
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

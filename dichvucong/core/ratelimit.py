@@ -27,12 +27,15 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import connections, router
 
+from dichvucong.core import clientip
+
 _MAX_KEY_LENGTH = 120
 
 
 def client_ip(request) -> str:
-    """The client address as Django sees it (set a trusted proxy's header in the proxy, not here)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's address: REMOTE_ADDR, or X-Forwarded-For as far as trusted proxies wrote it
+    (``DVC_TRUSTED_PROXIES``; see core.clientip)."""
+    return clientip.client_ip(request)
 
 
 def axes_client_ip(request) -> str:

@@ -24,7 +24,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok", "database": connection.vendor})
+    # Says whether the database answers, not which one it is (nothing for a scanner to match).
+    return JsonResponse({"status": "ok", "database": "ok"})
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
