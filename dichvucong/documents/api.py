@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import uuid
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
@@ -51,6 +51,13 @@ class ErrorOut(Schema):
     message: str
 
 
+class NotFoundOut(Schema):
+    detail: str
+
+
+NOT_FOUND = "Không tìm thấy giấy tờ."
+
+
 @router.get("/documents", response=list[DocumentOut], summary="Giấy tờ trong kho của tôi")
 def document_list(request: HttpRequest):
     return selectors.document_list_for_owner(user=request.auth)
@@ -74,14 +81,29 @@ def document_upload(
     return Status(201 if created else 200, StoreOut(created=created, document=document))
 
 
-@router.get("/documents/{public_id}/download", summary="Tải về giấy tờ", response={200: None})
+@router.get(
+    "/documents/{public_id}/download", summary="Tải về giấy tờ", response={200: None, 404: NotFoundOut}
+)
 def document_download(request: HttpRequest, public_id: uuid.UUID):
-    document = selectors.document_access(user=request.auth, public_id=public_id)
+    try:
+        document = selectors.document_access(user=request.auth, public_id=public_id)
+    except Http404:
+        return Status(404, NotFoundOut(detail=NOT_FOUND))
     return private_file_response(document)
 
 
-@router.delete("/documents/{public_id}", response={204: None}, summary="Xóa giấy tờ khỏi kho")
+@router.delete(
+    "/documents/{public_id}",
+    response={204: None, 404: NotFoundOut, 409: ErrorOut},
+    summary="Xóa giấy tờ khỏi kho (409 khi giấy tờ đang dùng trong hồ sơ hoặc kết quả)",
+)
 def document_delete(request: HttpRequest, public_id: uuid.UUID):
-    document = selectors.document_access(user=request.auth, public_id=public_id, purpose="change")
-    services.document_delete(owner=request.auth, document=document)
+    try:
+        document = selectors.document_access(user=request.auth, public_id=public_id, purpose="change")
+    except Http404:
+        return Status(404, NotFoundOut(detail=NOT_FOUND))
+    try:
+        services.document_delete(owner=request.auth, document=document)
+    except services.DocumentInUse as exc:
+        return Status(409, ErrorOut(field=exc.field, code=exc.code, message=exc.message))
     return Status(204, None)

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +38,18 @@ class DocumentRefused(ValueError):
         self.field = field
         self.code = code
         self.message = message
+
+
+class DocumentInUse(DocumentRefused):
+    """The document is part of a dossier (or a result): it stays, with its file, as long as that does."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__(
+            "document",
+            "in_use",
+            _("“%(title)s” đang được dùng trong hồ sơ đã nộp hoặc kết quả giải quyết nên không xóa được.")
+            % {"title": title},
+        )
 
 
 def clean_title(title: str | None) -> str:
@@ -146,14 +159,20 @@ def _check_owner(*, owner: User, document: StoredDocument) -> None:
 
 
 def document_delete(*, owner: User, document: StoredDocument) -> bool:
-    """Delete the row now and its file after commit; False when it was already gone (a second click)."""
+    """Delete the row now and its file after commit; False when it was already gone (a second click).
+
+    A document a dossier or a result refers to is kept, row and file: ``DocumentInUse``."""
     _check_owner(owner=owner, document=document)
     with transaction.atomic():
         locked = StoredDocument.objects.select_for_update().filter(pk=document.pk, owner=owner).first()
         if locked is None:
             return False
         storage, name = locked.file.storage, locked.file.name
-        locked.delete()
+        try:
+            with transaction.atomic():  # a savepoint: the refusal leaves the outer transaction usable
+                locked.delete()
+        except ProtectedError as exc:
+            raise DocumentInUse(locked.title) from exc
         transaction.on_commit(lambda: _remove_file(storage, name), robust=True)
     return True
 

@@ -78,7 +78,11 @@ def document_preview(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
 def document_delete(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     document = selectors.document_access(user=request.user, public_id=public_id, purpose="change")
     if request.method == "POST":
-        services.document_delete(owner=request.user, document=document)
+        try:
+            services.document_delete(owner=request.user, document=document)
+        except services.DocumentInUse as exc:
+            messages.error(request, exc.message)
+            return redirect("documents:list")
         messages.success(request, _("Đã xóa “%(title)s” khỏi kho giấy tờ.") % {"title": document.title})
         return redirect("documents:list")
     return render(request, "documents/document_delete.html", {"document": document})
