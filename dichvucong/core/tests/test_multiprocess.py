@@ -124,3 +124,58 @@ def test_a_rate_limit_holds_in_total_across_worker_processes(two_workers):
     assert statuses.count(429) == 16 - TRACKING_LIMIT
     assert statuses[TRACKING_LIMIT:] == [429] * (16 - TRACKING_LIMIT)
     assert len(two_workers.worker_pids("/api/v1/tracking")) == 2
+
+
+def test_wrong_codes_sent_at_once_to_both_processes_are_counted_against_one_limit(two_workers):
+    """Issue 11, finding 7: six wrong codes were checked against a limit of five. Guesses fired in parallel,
+    spread over both worker processes, must all count on one shared atomic counter."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dichvucong.accounts.services import OTP_MAX_ATTEMPTS
+    from dichvucong.core.tests.live_processes import Browser
+
+    browser = two_workers.browser()
+    page = browser.get("/dang-ky/").body
+    data = {
+        "csrfmiddlewaretoken": form_value(page, "csrfmiddlewaretoken"),
+        "kind": "citizen",
+        "id_number": "038090000777",
+        "full_name": "Nguyễn Văn Bình",
+        "date_of_birth": "15/05/1990",
+        "gender": "male",
+        "phone": "0912000777",
+        "email": "",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    }
+    if token := form_value(page, "captcha_token"):
+        data.update(captcha_token=token, captcha_answer=solve_captcha(page))
+    assert browser.post("/dang-ky/", data).status == 302
+    verify_page = browser.get("/dang-ky/xac-thuc/").body
+    csrf = form_value(verify_page, "csrfmiddlewaretoken")
+    code = re.search(
+        r"\b(\d{6})\b",
+        two_workers.query(
+            "SELECT body FROM notifications_message WHERE event = %s ORDER BY id DESC", ("otp.register",)
+        )[0][0],
+    ).group(1)
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    guesses = 2 * OTP_MAX_ATTEMPTS
+
+    def guess(_):
+        return Browser(two_workers.port, dict(browser.cookies)).post(
+            "/dang-ky/xac-thuc/", {"csrfmiddlewaretoken": csrf, "code": wrong}
+        )
+
+    with ThreadPoolExecutor(max_workers=guesses) as pool:
+        answers = [html.unescape(response.body) for response in pool.map(guess, range(guesses))]
+    right_code_afterwards = browser.post("/dang-ky/xac-thuc/", {"csrfmiddlewaretoken": csrf, "code": code})
+
+    checked = sum("Mã xác thực không đúng" in answer for answer in answers)
+    refused = sum("sai quá nhiều lần" in answer for answer in answers)
+    assert (checked, refused) == (OTP_MAX_ATTEMPTS, guesses - OTP_MAX_ATTEMPTS)
+    assert "sai quá nhiều lần" in html.unescape(right_code_afterwards.body)
+    assert two_workers.query(
+        "SELECT COUNT(*) FROM accounts_user WHERE id_number = %s", ("038090000777",)
+    ) == [(0,)]
+    assert len(two_workers.worker_pids("/dang-ky/xac-thuc/")) == 2
