@@ -51,6 +51,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         ORG_CODE = "org_code", _("Mã định danh tổ chức")
         NONE = "", _("Không có")
 
+    class IdentityProof(models.TextChoices):
+        """How the ID number was proven to belong to the account holder (empty: self-declared, unproven)."""
+
+        VNEID = "vneid", _("Đăng nhập bằng tài khoản định danh điện tử (VNeID)")
+        COUNTER = "counter", _("Kiểm tra giấy tờ tại bộ phận một cửa")
+        NONE = "", _("Chưa xác minh")
+
     class Gender(models.TextChoices):
         MALE = "male", _("Nam")
         FEMALE = "female", _("Nữ")
@@ -60,6 +67,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     kind = models.CharField(_("loại tài khoản"), max_length=16, choices=Kind.choices, default=Kind.CITIZEN)
     id_type = models.CharField(_("loại giấy tờ"), max_length=10, choices=IdType.choices, blank=True)
     id_number = models.CharField(_("số giấy tờ"), max_length=20, blank=True)
+    # A self-declared ID number proves nothing: several unverified accounts may hold the same number, and
+    # none of them blocks the real holder. Once proven (VNeID sign-in or a check of the card at the counter,
+    # accounts/verification.py) the number is unique and every unverified holder loses it.
+    identity_verified_at = models.DateTimeField(_("xác minh danh tính lúc"), null=True, blank=True)
+    identity_verified_by = models.CharField(
+        _("xác minh danh tính bằng"), max_length=10, choices=IdentityProof.choices, blank=True
+    )
+    identity_verified_actor = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("cán bộ xác minh"),
+    )
     full_name = models.CharField(_("họ và tên / tên tổ chức"), max_length=300)
     date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
     gender = models.CharField(_("giới tính"), max_length=8, choices=Gender.choices, blank=True)
@@ -95,13 +117,23 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("tài khoản")
         verbose_name_plural = _("tài khoản")
         constraints = [
+            # Unique among proven identities only: an unverified claim never blocks the real holder.
             models.UniqueConstraint(
                 fields=["id_type", "id_number"],
-                condition=~models.Q(id_number=""),
-                name="unique_identity_document",
+                condition=~models.Q(id_number="") & models.Q(identity_verified_at__isnull=False),
+                name="unique_verified_identity_document",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(identity_verified_at__isnull=True, identity_verified_by="")
+                | (models.Q(identity_verified_at__isnull=False) & ~models.Q(identity_verified_by="")),
+                name="identity_verification_complete",
             ),
         ]
-        indexes = [models.Index(fields=["phone"]), models.Index(fields=["email"])]
+        indexes = [
+            models.Index(fields=["phone"]),
+            models.Index(fields=["email"]),
+            models.Index(fields=["id_number"], name="accounts_user_id_number"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -118,6 +150,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         return salted_hmac(
             "dichvucong.accounts.session", f"{self.password}{self.session_salt}", algorithm="sha256"
         ).hexdigest()
+
+    @property
+    def identity_verified(self) -> bool:
+        return self.identity_verified_at is not None
 
     @property
     def is_citizen_like(self) -> bool:
