@@ -7,7 +7,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django_otp import match_token, user_has_device
 from ninja import Field as SchemaField
 from ninja import Router, Schema, Status
@@ -49,6 +49,11 @@ def has_second_factor(request: HttpRequest) -> bool:
 
 class Message(Schema):
     detail: str
+
+
+class TooManyOut(Schema):
+    detail: str
+    retry_after: int = SchemaField(description="Số giây cần đợi (bằng tiêu đề Retry-After)")
 
 
 class FormErrors(Schema):
@@ -194,14 +199,23 @@ def register_verify(request: HttpRequest, payload: VerifyIn):
 
 @router.post(
     "/auth/token",
-    response={200: TokenOut, 202: SecondFactorOut, 401: Message, 403: Message, 429: Message},
+    response={200: TokenOut, 202: SecondFactorOut, 401: Message, 403: Message, 429: TooManyOut},
     summary="Đăng nhập lấy mã truy cập (kèm lớp xác thực thứ hai)",
 )
-def token_create(request: HttpRequest, payload: TokenIn):
+def token_create(request: HttpRequest, payload: TokenIn, response: HttpResponse):
+    """429 (with ``Retry-After``): too many wrong passwords from this network address
+    (``DVC_LOGIN_FAILURES_PER_IP_WINDOW`` in ``DVC_LOGIN_FAILURE_WINDOW_SECONDS``, any identifiers; the
+    password is then not checked), or this identifier from this address failed ``AXES_FAILURE_LIMIT`` times.
+    """
+    ip = client_ip(request)
+    wait = limits.login_blocked_for(ip=ip)
+    if wait:
+        return _too_many(response, limits.login_throttled_payload(seconds=wait))
     user = authenticate(request, username=payload.identifier, password=payload.password)
     if getattr(request, "axes_locked_out", False):
-        return Status(429, {"detail": "Đăng nhập tạm khóa do nhập sai nhiều lần. Vui lòng thử lại sau."})
+        return _too_many(response, limits.lockout_payload())
     if user is None:
+        limits.login_failure_record(ip=ip)
         return Status(401, {"detail": "Số giấy tờ (hoặc tên đăng nhập) hoặc mật khẩu không đúng."})
     method = "password"
     if user.kind == User.Kind.STAFF:
@@ -228,6 +242,11 @@ def token_create(request: HttpRequest, payload: TokenIn):
     token, key = services.api_token_create(user=user, name=payload.device_name or "API")
     services.login_event_record(user=user, outcome=LoginEvent.Outcome.SUCCESS, method=method, request=request)
     return Status(200, {"token": key, "expires_at": token.expires_at})
+
+
+def _too_many(response: HttpResponse, payload: dict) -> Status:
+    response["Retry-After"] = str(payload["retry_after"])
+    return Status(429, payload)
 
 
 @router.post("/auth/logout-all", auth=token_or_session, response={204: None}, summary="Đăng xuất mọi nơi")

@@ -20,14 +20,21 @@ def agencies_for_user(*, user: User, roles: list[str] | None = None) -> QuerySet
     return Agency.objects.filter(pk__in=memberships.values("agency_id")).order_by("code")
 
 
+def is_system_admin(*, user: User) -> bool:
+    """A superuser, or a person with an active system administrator role: may lock accounts everywhere."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return (
+        user.is_superuser
+        or AgencyMembership.objects.filter(user=user, role=StaffRole.SYSTEM_ADMIN, is_active=True).exists()
+    )
+
+
 def agencies_administered_by(*, user: User) -> QuerySet[Agency]:
     """System administrators administer every agency; agency administrators their own agencies."""
     if not user.is_authenticated:
         return Agency.objects.none()
-    if (
-        user.is_superuser
-        or AgencyMembership.objects.filter(user=user, role=StaffRole.SYSTEM_ADMIN, is_active=True).exists()
-    ):
+    if is_system_admin(user=user):
         return Agency.objects.order_by("code")
     return agencies_for_user(user=user, roles=[StaffRole.AGENCY_ADMIN])
 
@@ -43,7 +50,9 @@ def staff_list_for_admin(*, user: User, agency_code: str = "") -> QuerySet[User]
         .prefetch_related(
             Prefetch(
                 "memberships",
-                queryset=AgencyMembership.objects.filter(agency__in=agencies).select_related("agency"),
+                queryset=AgencyMembership.objects.filter(agency__in=agencies)
+                .select_related("agency")
+                .order_by("agency__code", "role"),
                 to_attr="visible_memberships",
             )
         )

@@ -12,7 +12,6 @@ import secrets
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.cache import cache
@@ -21,15 +20,12 @@ from django.utils import timezone
 
 from dichvucong.accounts import limits
 from dichvucong.accounts.models import (
-    AgencyMembership,
     ApiToken,
-    AuditEvent,
     LoginEvent,
     OneTimeCode,
-    StaffRole,
     User,
 )
-from dichvucong.agencies.models import Agency
+from dichvucong.accounts.passwords import password_errors
 from dichvucong.core import ratelimit
 from dichvucong.notifications.services import notify
 
@@ -421,6 +417,54 @@ def user_find_by_identifier(*, identifier: str) -> User | None:
     return User.objects.filter(username=identifier.replace(" ", "")).first()
 
 
+RESET_CODE_REFUSED = (
+    "Mã xác thực không đúng hoặc không còn hiệu lực. Hãy kiểm tra lại mã; nếu mã đã quá 5 phút "
+    "hoặc bạn đã nhập sai 5 lần, hãy yêu cầu mã mới."
+)
+
+
+class PasswordRejected(AccountError):
+    """The reset code was right but the new password breaks a rule about the person's own data."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(problems[0], code="password")
+        self.problems = problems
+
+
+def password_reset_complete(*, user: User | None, code: str, password: str) -> User:
+    """Set a new password with the code sent by ``password_reset_request``.
+
+    Every refusal before the code is known to be right has one message (``RESET_CODE_REFUSED``, code
+    ``wrong``): an unknown identifier, an inactive account, no code sent, an expired, voided or wrong code
+    alike, and no count of remaining tries (it existed only for real accounts, so it told which ID
+    numbers have one). Wrong tries still count on the code (five void it). Only once the code is right are
+    the rules about the person's own data (name, ID number, phone, e-mail in the password) checked: when
+    one is broken ``PasswordRejected`` is raised and the code stays usable.
+    """
+    if user is None or not user.is_active:
+        raise AccountError(RESET_CODE_REFUSED, code="wrong")
+    problems = password_errors(
+        password, id_number=user.id_number, full_name=user.full_name, phone=user.phone, email=user.email
+    )
+    with transaction.atomic():
+        try:
+            otp_verify(user=user, purpose=OneTimeCode.Purpose.PASSWORD_RESET, code=code)
+        except AccountError:
+            outcome = "refused"  # the wrong try stays counted: this block commits
+        else:
+            if problems:
+                transaction.set_rollback(True)  # the right code is not spent on a password we refuse
+                outcome = "password"
+            else:
+                user_set_password(user=user, password=password)
+                outcome = "ok"
+    if outcome == "refused":
+        raise AccountError(RESET_CODE_REFUSED, code="wrong")
+    if outcome == "password":
+        raise PasswordRejected(problems)
+    return user
+
+
 def password_reset_request(*, identifier: str, channel: str) -> None:
     """Send a reset code (SMS) or link (e-mail) if the account exists; the caller says the same either way."""
     user = user_find_by_identifier(identifier=identifier)
@@ -475,134 +519,3 @@ def user_update_profile(*, user: User, **changes) -> list[str]:
         if "email" in changed and user.email:
             email_confirmation_send(user=user)
     return changed
-
-
-# --- staff administration -------------------------------------------------------------------
-
-
-def audit(
-    *,
-    actor: User | None,
-    action: str,
-    target: User | None = None,
-    agency: Agency | None = None,
-    changes: dict | None = None,
-    request=None,
-) -> AuditEvent:
-    return AuditEvent.objects.create(
-        actor=actor,
-        action=action,
-        target_user=target,
-        agency=agency,
-        changes=changes or {},
-        ip_address=(request.META.get("REMOTE_ADDR") if request else None) or None,
-    )
-
-
-def _require_admin_of(*, actor: User, agency: Agency) -> None:
-    from dichvucong.accounts.selectors import agencies_administered_by
-
-    if not agencies_administered_by(user=actor).filter(pk=agency.pk).exists():
-        raise AccountError("Bạn không có quyền quản lý cán bộ của cơ quan này.", code="forbidden")
-
-
-@transaction.atomic
-def staff_create(
-    *,
-    actor: User,
-    agency: Agency,
-    role: str,
-    username: str,
-    full_name: str,
-    email: str,
-    phone: str,
-    password: str,
-    request=None,
-) -> User:
-    _require_admin_of(actor=actor, agency=agency)
-    if role not in StaffRole.values or (role == StaffRole.SYSTEM_ADMIN and not actor.is_superuser):
-        raise AccountError("Vai trò không hợp lệ.", code="role")
-    if get_user_model().objects.filter(username=username).exists():
-        raise AccountError("Tên đăng nhập đã được dùng.", code="username")
-    user = User.objects.create_user(
-        username=username,
-        password=password,
-        kind=User.Kind.STAFF,
-        full_name=full_name,
-        email=email,
-        phone=phone,
-    )
-    AgencyMembership.objects.create(user=user, agency=agency, role=role)
-    audit(
-        actor=actor,
-        action="staff.create",
-        target=user,
-        agency=agency,
-        changes={"username": username, "role": role},
-        request=request,
-    )
-    return user
-
-
-@transaction.atomic
-def staff_grant_role(*, actor: User, user: User, agency: Agency, role: str, request=None) -> AgencyMembership:
-    _require_admin_of(actor=actor, agency=agency)
-    if role not in StaffRole.values or (role == StaffRole.SYSTEM_ADMIN and not actor.is_superuser):
-        raise AccountError("Vai trò không hợp lệ.", code="role")
-    if user.kind != User.Kind.STAFF:
-        raise AccountError("Chỉ tài khoản cán bộ mới được giao vai trò.", code="kind")
-    membership, created = AgencyMembership.objects.get_or_create(user=user, agency=agency, role=role)
-    if not created and not membership.is_active:
-        membership.is_active = True
-        membership.save(update_fields=["is_active"])
-        created = True
-    if created:
-        audit(
-            actor=actor,
-            action="staff.grant_role",
-            target=user,
-            agency=agency,
-            changes={"role": [None, role]},
-            request=request,
-        )
-    return membership
-
-
-@transaction.atomic
-def staff_revoke_role(*, actor: User, membership: AgencyMembership, request=None) -> None:
-    membership = AgencyMembership.objects.select_for_update().get(pk=membership.pk)
-    _require_admin_of(actor=actor, agency=membership.agency)
-    if membership.user_id == actor.pk and membership.role == StaffRole.AGENCY_ADMIN:
-        raise AccountError("Bạn không thể tự thu hồi quyền quản trị của mình.", code="self")
-    if not membership.is_active:
-        return
-    membership.is_active = False
-    membership.save(update_fields=["is_active"])
-    audit(
-        actor=actor,
-        action="staff.revoke_role",
-        target=membership.user,
-        agency=membership.agency,
-        changes={"role": [membership.role, None]},
-        request=request,
-    )
-
-
-@transaction.atomic
-def staff_set_active(*, actor: User, user: User, agency: Agency, active: bool, request=None) -> None:
-    _require_admin_of(actor=actor, agency=agency)
-    if not user.memberships.filter(agency=agency).exists():
-        raise AccountError("Cán bộ không thuộc cơ quan này.", code="forbidden")
-    if user.pk == actor.pk:
-        raise AccountError("Bạn không thể tự khóa tài khoản của mình.", code="self")
-    if user.is_active == active:
-        return
-    User.objects.filter(pk=user.pk).update(is_active=active, session_salt=secrets.token_hex(8))
-    audit(
-        actor=actor,
-        action="staff.activate" if active else "staff.deactivate",
-        target=user,
-        agency=agency,
-        changes={"is_active": [not active, active]},
-        request=request,
-    )

@@ -11,19 +11,20 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from dichvucong.accounts import forms, limits, selectors, services
+from dichvucong.accounts import forms, limits, selectors, services, staff_admin
 from dichvucong.accounts.decorators import staff_required
 from dichvucong.accounts.identity import mask_phone
 from dichvucong.accounts.models import AgencyMembership, LoginEvent, OneTimeCode, User
@@ -38,9 +39,18 @@ PENDING_LOGIN_SECONDS = 10 * 60
 
 
 def lockout_response(request, response=None, credentials=None) -> HttpResponse:
-    """django-axes: the (identifier, IP) pair failed too often; it unlocks by itself after the cool-off."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "accounts/locked.html", {"minutes": minutes}, status=429)
+    """django-axes: the (identifier, IP) pair failed too often; it unlocks by itself after the cool-off.
+
+    The API (paths under /api/) gets the JSON it documents: ``{"detail": ..., "retry_after": seconds}``.
+    """
+    payload = limits.lockout_payload()
+    if request.path_info.startswith("/api/"):
+        answer = JsonResponse(payload, status=429)
+    else:
+        minutes = max(1, payload["retry_after"] // 60)
+        answer = render(request, "accounts/locked.html", {"minutes": minutes}, status=429)
+    answer["Retry-After"] = str(payload["retry_after"])
+    return answer
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -151,12 +161,18 @@ def login_view(request: HttpRequest) -> HttpResponse:
     needs_captcha = (cache.get(_failures_key(request)) or 0) >= CAPTCHA_AFTER_FAILURES
     form_class = forms.LoginWithCaptchaForm if needs_captcha else forms.LoginForm
     form = form_class(request.POST or None)
+    if request.method == "POST":
+        # Per address, whatever the identifier and whether or not the captcha was answered (defect 11).
+        wait = limits.login_blocked_for(ip=client_ip(request))
+        if wait:
+            return _login_throttled(request, wait)
     if request.method == "POST" and form.is_valid():
         identifier = form.cleaned_data["identifier"]
         user = authenticate(request, username=identifier, password=form.cleaned_data["password"])
         if getattr(request, "axes_locked_out", False):
             return lockout_response(request)
         if user is None:
+            limits.login_failure_record(ip=client_ip(request))
             failures = (cache.get(_failures_key(request)) or 0) + 1
             cache.set(_failures_key(request), failures, 3600)
             known = services.user_find_by_identifier(identifier=identifier)
@@ -169,6 +185,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
             cache.delete(_failures_key(request))
             return _second_factor(request, user)
     return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+def _login_throttled(request: HttpRequest, wait: int) -> HttpResponse:
+    payload = limits.login_throttled_payload(seconds=wait)
+    response = render(request, "accounts/login_throttled.html", {"detail": payload["detail"]}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 def _second_factor(request: HttpRequest, user: User) -> HttpResponse:
@@ -344,19 +367,23 @@ def password_reset_code(request: HttpRequest) -> HttpResponse:
     identifier = request.session.get(RESET_IDENTIFIER)
     if not identifier:
         return redirect("accounts:password_reset")
-    user = services.user_find_by_identifier(identifier=identifier)
-    form = forms.ResetCodeForm(request.POST or None, user=user)
+    # The form checks only what is the same for every identifier; rules about the person's own data are
+    # checked once the code is right (services.password_reset_complete), so the page never tells whether
+    # the ID number has an account.
+    form = forms.ResetCodeForm(request.POST or None, user=None)
     if request.method == "POST" and form.is_valid():
         try:
-            if user is None:  # same answer as a wrong code: the page never tells whether the ID exists
-                raise services.AccountError("Mã xác thực không đúng.", code="wrong")
-            services.otp_verify(
-                user=user, purpose=OneTimeCode.Purpose.PASSWORD_RESET, code=form.cleaned_data["code"]
+            services.password_reset_complete(
+                user=services.user_find_by_identifier(identifier=identifier),
+                code=form.cleaned_data["code"],
+                password=form.cleaned_data["password1"],
             )
+        except services.PasswordRejected as error:
+            for problem in error.problems:
+                form.add_error("password1", problem)
         except services.AccountError as error:
             form.add_error("code", error.message)
         else:
-            services.user_set_password(user=user, password=form.cleaned_data["password1"])
             request.session.pop(RESET_IDENTIFIER, None)
             messages.success(request, "Đã đặt mật khẩu mới. Hãy đăng nhập bằng mật khẩu mới.")
             return redirect("accounts:login")
@@ -482,7 +509,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.staff_create(
+            user = staff_admin.staff_create(
                 actor=request.user,
                 agency=data["agency"],
                 role=data["role"],
@@ -513,7 +540,7 @@ def staff_detail(request: HttpRequest, staff_id: int) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "grant" and form.is_valid():
-                services.staff_grant_role(
+                staff_admin.staff_grant_role(
                     actor=request.user,
                     user=staff,
                     agency=form.cleaned_data["agency"],
@@ -528,22 +555,30 @@ def staff_detail(request: HttpRequest, staff_id: int) -> HttpResponse:
                 ).first()
                 if membership is None:
                     raise Http404
-                services.staff_revoke_role(actor=request.user, membership=membership, request=request)
+                staff_admin.staff_revoke_role(actor=request.user, membership=membership, request=request)
                 messages.success(request, "Đã thu hồi vai trò.")
                 return redirect("accounts:staff_detail", staff_id=staff.pk)
-            if action in {"deactivate", "activate"}:
+            if action == "remove_agency":
                 agency = agencies.filter(code=request.POST.get("agency")).first()
                 if agency is None:
                     raise Http404
-                services.staff_set_active(
-                    actor=request.user,
-                    user=staff,
-                    agency=agency,
-                    active=action == "activate",
-                    request=request,
+                staff_admin.staff_remove_from_agency(
+                    actor=request.user, user=staff, agency=agency, request=request
+                )
+                messages.success(
+                    request, _("Đã gỡ mọi vai trò tại %(agency)s.") % {"agency": agency.display_name}
+                )
+                return redirect("accounts:staff_detail", staff_id=staff.pk)
+            if action in {"deactivate", "activate"}:
+                # Locking reaches every agency: a system administrator's action only (defect 5).
+                staff_admin.staff_set_active(
+                    actor=request.user, user=staff, active=action == "activate", request=request
                 )
                 messages.success(request, "Đã cập nhật trạng thái tài khoản.")
                 return redirect("accounts:staff_detail", staff_id=staff.pk)
         except services.AccountError as error:
+            if error.code == "forbidden":
+                return render(request, "accounts/forbidden.html", {"detail": error.message}, status=403)
             messages.error(request, error.message)
-    return render(request, "accounts/staff_detail.html", {"staff": staff, "form": form})
+    context = {"staff": staff, "form": form, "can_lock": selectors.is_system_admin(user=request.user)}
+    return render(request, "accounts/staff_detail.html", context)

@@ -105,17 +105,19 @@ def test_admin_creates_staff_grants_and_revokes_roles_and_every_step_is_audited(
     client.post(
         reverse("accounts:staff_detail", args=[person.pk]), {"action": "revoke", "membership": membership.pk}
     )
+    active_after_revoke = set(person.memberships.filter(is_active=True).values_list("role", flat=True))
     client.post(
         reverse("accounts:staff_detail", args=[person.pk]),
-        {"action": "deactivate", "agency": "000.00.31.H56"},
+        {"action": "remove_agency", "agency": "000.00.31.H56"},
     )
 
     person.refresh_from_db()
     assert created.status_code == 302
-    assert person.kind == "staff" and person.phone == "+84905123456" and not person.is_active
-    assert set(person.memberships.filter(is_active=True).values_list("role", flat=True)) == {"head_of_unit"}
+    assert person.kind == "staff" and person.phone == "+84905123456" and person.is_active
+    assert active_after_revoke == {"head_of_unit"}
+    assert not person.memberships.filter(is_active=True).exists()
     actions = list(AuditEvent.objects.order_by("created_at").values_list("action", flat=True))
-    assert actions == ["staff.create", "staff.grant_role", "staff.revoke_role", "staff.deactivate"]
+    assert actions == ["staff.create", "staff.grant_role", "staff.revoke_role", "staff.remove_from_agency"]
     assert AuditEvent.objects.filter(actor=two_communes["admin_a"]).count() == 4
 
 
