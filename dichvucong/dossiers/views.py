@@ -21,7 +21,12 @@ from dichvucong.documents.models import StoredDocument
 from dichvucong.dossiers import cases as case_rules
 from dichvucong.dossiers import forms, paperwork, reception, selectors, services, tracking
 from dichvucong.dossiers.models import ResultDelivery, Status
-from dichvucong.dossiers.workflow import TransitionRefused, allowed_actions
+from dichvucong.dossiers.workflow import (
+    OWN_DOSSIER_MESSAGE,
+    TransitionRefused,
+    allowed_actions,
+    is_own_dossier,
+)
 from dichvucong.worktime import schedule
 
 # --- online submission -------------------------------------------------------------------------
@@ -425,6 +430,8 @@ def staff_detail(request: HttpRequest, public_id) -> HttpResponse:
         "result_by_post": dossier.result_delivery == ResultDelivery.POST,
         "result_online": dossier.result_delivery == ResultDelivery.ONLINE,
         "actions": {t.action for t in allowed_actions(dossier=dossier, user=request.user)},
+        "own_dossier": is_own_dossier(dossier=dossier, user=request.user),
+        "own_dossier_message": OWN_DOSSIER_MESSAGE,
         "supplement_form": supplement_form,
         "refuse_form": refuse_form,
         "components": services.components_for(dossier),

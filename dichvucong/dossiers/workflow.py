@@ -9,6 +9,9 @@ Statuses that wait on someone outside the agency (supplement, financial obligati
 remember the status they interrupted in ``Dossier.resume_status``; a transition whose target is ``RESUME``
 returns there. Other apps (processing steps, payments, postal delivery) call ``transition()`` for every
 status change and add their own checks (such as "is this dossier assigned to you") in their services.
+
+Segregation of duties: nobody acts as staff on a dossier they filed for themselves or that is about them
+(``is_own_dossier``); staff filing for a citizen at the counter (assisted intake) may still receive it.
 """
 
 from __future__ import annotations
@@ -142,6 +145,29 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
+OWN_DOSSIER_MESSAGE = "Không được tự tiếp nhận/xử lý hồ sơ của chính mình."
+
+
+def is_own_dossier(*, dossier: Dossier, user: User | None) -> bool:
+    """Whether ``user`` is the dossier's applicant (its account, or the ID number it was filed with) or the
+    person it is about (chủ hồ sơ). Staff may file for citizens (assisted intake), but segregation of duties
+    forbids them to receive or process a dossier of their own: another officer must."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if dossier.applicant_id is not None and dossier.applicant_id == user.pk:
+        return True
+    id_number = (user.id_number or "").strip()
+    if not id_number:
+        return False
+    return id_number in {(dossier.applicant_id_number or "").strip(), (dossier.owner_id_number or "").strip()}
+
+
+def refuse_own_dossier(*, dossier: Dossier, user: User | None) -> None:
+    """Raise ``TransitionRefused`` when ``user`` would act as staff on a dossier of their own."""
+    if is_own_dossier(dossier=dossier, user=user):
+        raise TransitionRefused(OWN_DOSSIER_MESSAGE, code="own_dossier")
+
+
 def roles_at(*, dossier: Dossier, user: User | None, action: str = "") -> set[str]:
     """What ``user`` is for this dossier: APPLICANT and/or the staff roles held at its competent agency (one
     query, none for a citizen account). Counter intake happens wherever the citizen comes (phi địa giới), so
@@ -163,8 +189,11 @@ def roles_at(*, dossier: Dossier, user: User | None, action: str = "") -> set[st
 
 
 def allowed_actions(*, dossier: Dossier, user: User) -> list[Transition]:
-    """Transitions the user may take on the dossier now (for showing buttons)."""
+    """Transitions the user may take on the dossier now (for showing buttons). On a dossier of their own,
+    staff keep only what the applicant may do."""
     roles = roles_at(dossier=dossier, user=user)
+    if is_own_dossier(dossier=dossier, user=user):
+        roles &= {APPLICANT}
     return [t for t in TRANSITIONS.values() if dossier.status in t.sources and t.who & roles]
 
 
@@ -253,6 +282,8 @@ def transition(
     acting_as = sorted(spec.who & roles)
     if not acting_as:
         raise TransitionRefused("Bạn không có quyền thực hiện thao tác này với hồ sơ.", code="forbidden")
+    if APPLICANT not in acting_as:  # acting as staff: never on a dossier of one's own
+        refuse_own_dossier(dossier=dossier, user=actor)
     source = dossier.status
     data = (effect(dossier) if effect else None) or {}
     if spec.target == RESUME:
