@@ -5,3 +5,9 @@ class AccountsConfig(AppConfig):
     name = "dichvucong.accounts"
     label = "accounts"
     verbose_name = "Tài khoản"
+
+    def ready(self) -> None:
+        from dichvucong.accounts.events import EVENTS
+        from dichvucong.notifications import events
+
+        events.register(*EVENTS)

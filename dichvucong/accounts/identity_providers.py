@@ -1,21 +1,32 @@
 """Registry of external identity providers (OpenID Connect), ready for the national e-ID to plug in.
 
-A provider turns an authorization-code callback into verified claims; ``external_identity_sign_in``
-then finds the linked account (or links one by ID number). The demo provider runs offline so the whole
-flow works on a laptop. A real OIDC provider (discovery, PKCE, ID-token checks) is added by a later issue
-as another ``IdentityProvider`` subclass registered under its own name.
+A provider turns an authorization-code callback into verified claims. ``external_identity_sign_in`` then
+finds the linked account, or the account whose holder PROVED the ID number (verification.py), or creates
+one; it never links to an account that merely typed the number at registration: the sign-in proves the
+number, so every unverified holder of it is displaced. ``external_identity_claim`` lets a signed-in person
+prove their own account's number the same way.
+
+Enabled providers come from ``DVC_IDENTITY_PROVIDERS`` (comma list; default "demo" in demo mode, none
+otherwise). The demo provider runs offline so the whole flow works on a laptop; outside demo mode it is
+refused here at run time (and core.startup refuses to start with it configured). A real OIDC provider
+(discovery, PKCE, ID-token checks) is added by a later issue as another ``IdentityProvider`` subclass.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from dichvucong.accounts import verification
 from dichvucong.accounts.models import ExternalIdentity, User
+from dichvucong.core.modes import demo_mode
 
 
 @dataclass(frozen=True)
@@ -33,8 +44,9 @@ class Claims:
 class IdentityProvider:
     name: str = ""
     label: str = ""
+    is_demo: bool = False  # an offline stand-in: usable only in demo mode
 
-    def authorization_url(self, *, redirect_uri: str, state: str, nonce: str) -> str:
+    def authorization_url(self, *, redirect_uri: str, state: str, nonce: str, login_hint: str = "") -> str:
         raise NotImplementedError
 
     def claims_from_callback(self, *, code: str, redirect_uri: str, nonce: str) -> Claims:
@@ -46,9 +58,11 @@ class DemoIdentityProvider(IdentityProvider):
 
     name = "demo"
     label = "Định danh dùng thử"
+    is_demo = True
 
-    def authorization_url(self, *, redirect_uri: str, state: str, nonce: str) -> str:
-        return f"{redirect_uri}?{urlencode({'state': state, 'code': 'demo'})}"
+    def authorization_url(self, *, redirect_uri: str, state: str, nonce: str, login_hint: str = "") -> str:
+        code = login_hint if login_hint.isdigit() else "demo"
+        return f"{redirect_uri}?{urlencode({'state': state, 'code': code})}"
 
     def claims_from_callback(self, *, code: str, redirect_uri: str, nonce: str) -> Claims:
         id_number = code if code.isdigit() else "038090012345"
@@ -70,15 +84,36 @@ def register(provider: IdentityProvider) -> IdentityProvider:
     return provider
 
 
+def enabled_names() -> list[str]:
+    """``DVC_IDENTITY_PROVIDERS`` (setting, else environment): a comma list; default "demo" in demo mode."""
+    raw = getattr(settings, "DVC_IDENTITY_PROVIDERS", None)
+    if raw is None:
+        raw = os.environ.get("DVC_IDENTITY_PROVIDERS", "demo" if demo_mode() else "")
+    if isinstance(raw, str):
+        raw = raw.split(",")
+    return [str(name).strip().lower() for name in raw if str(name).strip()]
+
+
 def get(name: str) -> IdentityProvider:
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise LookupError(f"Unknown identity provider {name!r}") from None
+    """An enabled provider; unknown, disabled and (outside demo mode) demo providers are refused."""
+    provider = _REGISTRY.get(name)
+    if provider is None or name not in enabled_names():
+        raise LookupError(f"Identity provider {name!r} is unknown or not enabled")
+    if provider.is_demo and not demo_mode():
+        raise LookupError(f"Identity provider {name!r} is a demo provider: only in demo mode (DVC_DEMO=1)")
+    return provider
 
 
 def names() -> list[str]:
-    return sorted(_REGISTRY)
+    """The providers people may sign in with here."""
+    usable = []
+    for name in sorted(_REGISTRY):
+        try:
+            get(name)
+        except LookupError:
+            continue
+        usable.append(name)
+    return usable
 
 
 register(DemoIdentityProvider())
@@ -89,37 +124,128 @@ def new_state() -> tuple[str, str]:
     return secrets.token_urlsafe(24), secrets.token_urlsafe(24)
 
 
+def _proves(user: User, claims: Claims) -> bool:
+    """The account's holder proved the number these claims carry (or the claims carry none)."""
+    if not claims.id_number:
+        return True
+    return user.identity_verified_at is not None and user.id_number == claims.id_number
+
+
 @transaction.atomic
 def external_identity_link(*, user: User, provider: str, claims: Claims) -> ExternalIdentity:
-    """Link an account to an external identity; an identity already linked elsewhere is refused."""
+    """Link an account to an external identity. Refused (ValueError) when the identity is linked elsewhere,
+    or when the claims carry an ID number the account has not proven (prove it first: verification.py)."""
     get(provider)
     existing = (
         ExternalIdentity.objects.select_for_update().filter(provider=provider, subject=claims.subject).first()
     )
     if existing is not None and existing.user_id != user.pk:
         raise ValueError("Danh tính này đã được liên kết với một tài khoản khác.")
+    if not _proves(user, claims):
+        raise ValueError("Tài khoản chưa được xác minh với số định danh này.")
     identity, _created = ExternalIdentity.objects.update_or_create(
         provider=provider, subject=claims.subject, defaults={"user": user, "claims": claims.raw}
     )
     return identity
 
 
+def _prove(*, user: User, claims: Claims) -> None:
+    verification.identity_verify(
+        user=user,
+        method=User.IdentityProof.VNEID,
+        id_type=verification.id_type_for_number(claims.id_number),
+        id_number=claims.id_number,
+    )
+
+
+def _account_from_claims(*, claims: Claims) -> User:
+    """A new citizen account for a person the provider vouches for (no password: they sign in with it)."""
+    now = timezone.now()
+    user = User(
+        username=f"dinhdanh-{secrets.token_hex(8)}",  # replaced by the number once proven
+        kind=User.Kind.CITIZEN,
+        id_type=verification.id_type_for_number(claims.id_number),
+        id_number=claims.id_number,
+        full_name=claims.full_name or claims.id_number,
+        phone=claims.phone,
+        phone_verified_at=now if claims.phone else None,
+        email=claims.email,
+        email_verified_at=now if claims.email else None,
+        password=make_password(None),
+    )
+    user.save()
+    return user
+
+
 @transaction.atomic
 def external_identity_sign_in(*, provider: str, claims: Claims) -> User | None:
-    """The account for verified claims: by an existing link, else by the same ID number (then linked)."""
+    """The account for verified claims, or None (inactive account, or a number another account proved).
+
+    1. An account already linked to this identity: the claims' number is proven for it now if it was not.
+    2. Else the account whose holder proved the number, then linked.
+    3. Else a new account, proven and linked. Accounts that only typed the number lose it
+       (verification.identity_verify): a sign-in never links to them by ID number.
+    """
+    get(provider)
     identity = (
         ExternalIdentity.objects.select_related("user")
         .filter(provider=provider, subject=claims.subject)
         .first()
     )
-    if identity is None and claims.id_number:
-        user = User.objects.filter(
-            id_number=claims.id_number, kind__in=[User.Kind.CITIZEN, User.Kind.BUSINESS]
-        ).first()
+    if identity is not None:
+        user = identity.user
+        if not user.is_active:
+            return None
+        if not _proves(user, claims):
+            try:
+                _prove(user=user, claims=claims)
+            except verification.IdentityError:
+                return None
+    elif not claims.id_number:
+        return None
+    else:
+        id_type = verification.id_type_for_number(claims.id_number)
+        user = verification.identity_verified_holder(id_type=id_type, id_number=claims.id_number)
         if user is None:
+            user = _account_from_claims(claims=claims)
+            try:
+                _prove(user=user, claims=claims)
+            except verification.IdentityError:  # proven for another account meanwhile
+                transaction.set_rollback(True)
+                return None
+        elif not user.is_active or user.kind not in (User.Kind.CITIZEN, User.Kind.BUSINESS):
             return None
         identity = external_identity_link(user=user, provider=provider, claims=claims)
-    if identity is None or not identity.user.is_active:
-        return None
     ExternalIdentity.objects.filter(pk=identity.pk).update(last_login_at=timezone.now(), claims=claims.raw)
-    return identity.user
+    return user
+
+
+@transaction.atomic
+def external_identity_claim(*, user: User, provider: str, claims: Claims) -> list[User]:
+    """A signed-in person proves their account's ID number with the provider; returns the accounts displaced.
+
+    The claims must carry the number the account holds (an account displaced earlier, holding none, takes
+    it). Refused (verification.IdentityError, nothing changed) for another number, for a number another
+    account proved, or for an identity linked to another account."""
+    get(provider)
+    if not claims.id_number:
+        raise verification.IdentityError("Nhà cung cấp định danh không gửi số định danh.", code="no_number")
+    if user.id_number and user.id_number != claims.id_number:
+        raise verification.IdentityError(
+            "Số định danh trên tài khoản định danh điện tử khác số giấy tờ của tài khoản này. "
+            "Hãy đến bộ phận một cửa, mang theo giấy tờ gốc, để được kiểm tra.",
+            code="mismatch",
+        )
+    linked = ExternalIdentity.objects.filter(provider=provider, subject=claims.subject).first()
+    if linked is not None and linked.user_id != user.pk:
+        raise verification.IdentityError(
+            "Tài khoản định danh điện tử này đã được liên kết với một tài khoản khác.", code="linked"
+        )
+    displaced = verification.identity_verify(
+        user=user,
+        method=User.IdentityProof.VNEID,
+        id_type=user.id_type or verification.id_type_for_number(claims.id_number),
+        id_number=claims.id_number,
+    )
+    external_identity_link(user=user, provider=provider, claims=claims)
+    return displaced
