@@ -7,6 +7,7 @@ from django.core.exceptions import ObjectDoesNotExist
 
 from dichvucong.accounts.models import StaffRole, User
 from dichvucong.dossiers.models import Dossier, Status
+from dichvucong.dossiers.workflow import is_own_dossier
 from dichvucong.processing.late import DRAFTERS, MAX_RESCHEDULES, one_working_day_left
 from dichvucong.processing.models import HandoverKind, NoticeState, Track, TrackState
 
@@ -41,7 +42,10 @@ def pending(items):
 
 
 def actions_for(*, dossier: Dossier, user: User, roles: set[str]) -> list[str]:
-    """Action codes in page order; ``roles`` are the user's roles at the dossier's agency."""
+    """Action codes in page order; ``roles`` are the user's roles at the dossier's agency. None on a
+    dossier of the user's own (segregation of duties)."""
+    if is_own_dossier(dossier=dossier, user=user):
+        return []
     track = track_of(dossier)
     found: list[str] = []
     status = dossier.status

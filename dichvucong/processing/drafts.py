@@ -19,7 +19,7 @@ from dichvucong.accounts.models import User
 from dichvucong.documents.models import StoredDocument
 from dichvucong.documents.services import DocumentRefused, document_store
 from dichvucong.dossiers.models import Dossier, Status
-from dichvucong.dossiers.workflow import TransitionRefused
+from dichvucong.dossiers.workflow import TransitionRefused, refuse_own_dossier
 from dichvucong.processing.models import DraftResult, DraftState, Track
 from dichvucong.processing.services import RESULT_TYPES, ProcessingError, _check_holder, _track
 
@@ -44,6 +44,7 @@ def draft_result_attach(
             raise ProcessingError("Không tìm thấy hồ sơ.", code="not_found")
         if dossier.status != Status.PROCESSING:
             raise TransitionRefused("Hồ sơ không ở bước giải quyết.", code="illegal")
+        refuse_own_dossier(dossier=dossier, user=officer)
         track: Track = _track(dossier)
         _check_holder(track, officer, expected_position)
         if not track.step.produces_draft:

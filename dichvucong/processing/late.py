@@ -19,7 +19,7 @@ from django.utils import timezone
 from dichvucong.accounts.models import StaffRole, User
 from dichvucong.dossiers.models import Dossier, Status
 from dichvucong.dossiers.notices import notify_applicant
-from dichvucong.dossiers.workflow import TransitionRefused, transition
+from dichvucong.dossiers.workflow import TransitionRefused, refuse_own_dossier, transition
 from dichvucong.notifications.services import notify
 from dichvucong.processing.models import (
     LateNotice,
@@ -55,6 +55,7 @@ def _lock(dossier_id: int) -> Dossier:
 def _require(user: User, dossier: Dossier, roles: set[str], message: str) -> None:
     if not roles & roles_of(user=user, agency_id=dossier.agency_id):
         raise TransitionRefused(message, code="forbidden")
+    refuse_own_dossier(dossier=dossier, user=user)
 
 
 def one_working_day_left(dossier: Dossier, now: datetime.datetime | None = None) -> bool:

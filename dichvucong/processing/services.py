@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from dichvucong.accounts.models import AgencyMembership, StaffRole, User
 from dichvucong.dossiers.models import Dossier, Status
-from dichvucong.dossiers.workflow import TransitionRefused, transition
+from dichvucong.dossiers.workflow import TransitionRefused, is_own_dossier, transition
 from dichvucong.notifications.services import notify
 from dichvucong.processing import planning, workflows
 from dichvucong.processing.models import (
@@ -72,6 +72,18 @@ def members_with_role(*, agency_id: int, role: str) -> QuerySet[User]:
     )
 
 
+def assignable_members(*, dossier: Dossier, role: str) -> QuerySet[User]:
+    """Members with ``role`` at the dossier's agency who may be handed the dossier: not its applicant nor
+    the person it is about (the same rule as ``dossiers.workflow.is_own_dossier``, as a query)."""
+    members = members_with_role(agency_id=dossier.agency_id, role=role)
+    if dossier.applicant_id is not None:
+        members = members.exclude(pk=dossier.applicant_id)
+    numbers = {(n or "").strip() for n in (dossier.applicant_id_number, dossier.owner_id_number)} - {""}
+    if numbers:
+        members = members.exclude(id_number__in=numbers)
+    return members
+
+
 def _role_label(role: str) -> str:
     try:
         return str(StaffRole(role).label)
@@ -79,8 +91,10 @@ def _role_label(role: str) -> str:
         return role
 
 
-def _pick_assignee(*, agency_id: int, role: str, preferred: int | None) -> User:
-    """The chosen colleague (who must hold the role at the agency), or the one with fewest open dossiers."""
+def _pick_assignee(*, dossier: Dossier, role: str, preferred: int | None) -> User:
+    """The chosen colleague (who must hold the role at the agency), or the one with fewest open dossiers.
+    Never someone the dossier belongs to (segregation of duties: ``is_own_dossier``)."""
+    agency_id = dossier.agency_id
     members = members_with_role(agency_id=agency_id, role=role)
     if preferred:
         chosen = members.filter(pk=preferred).first()
@@ -90,8 +104,23 @@ def _pick_assignee(*, agency_id: int, role: str, preferred: int | None) -> User:
                 field="to_user",
                 code="assignee",
             )
+        if is_own_dossier(dossier=dossier, user=chosen):
+            raise ProcessingError(
+                "Không giao hồ sơ cho cán bộ là người nộp hoặc chủ hồ sơ: "
+                "không được tự tiếp nhận/xử lý hồ sơ của chính mình. Hãy chọn cán bộ khác.",
+                field="to_user",
+                code="own_dossier",
+            )
         return chosen
-    people = list(members)
+    everyone = list(members)
+    people = [person for person in everyone if not is_own_dossier(dossier=dossier, user=person)]
+    if everyone and not people:
+        raise ProcessingError(
+            f"Cán bộ duy nhất giữ vai trò “{_role_label(role)}” là người nộp hoặc chủ hồ sơ: không được tự "
+            "tiếp nhận/xử lý hồ sơ của chính mình. Hãy phân công thêm cán bộ.",
+            field="to_user",
+            code="own_dossier",
+        )
     if not people:
         raise ProcessingError(
             f"Cơ quan chưa có cán bộ giữ vai trò “{_role_label(role)}” để nhận hồ sơ.",
@@ -244,7 +273,7 @@ def processing_start(
             raise TransitionRefused("Hồ sơ đã được chuyển xử lý.", code="stale")
         workflow = workflows.workflow_for(locked)
         first = workflows.steps_of(workflow)[0]
-        assignee = _pick_assignee(agency_id=locked.agency_id, role=first.role, preferred=assignee_id)
+        assignee = _pick_assignee(dossier=locked, role=first.role, preferred=assignee_id)
         now = timezone.now()
         track = Track(
             dossier=locked,
@@ -310,7 +339,7 @@ def processing_forward(
                 decision_note=note[:2000],
             )
         next_step = track.workflow.steps.filter(position__gt=step.position).order_by("position").first()
-        receiver = _pick_assignee(agency_id=locked.agency_id, role=next_step.role, preferred=to_user_id)
+        receiver = _pick_assignee(dossier=locked, role=next_step.role, preferred=to_user_id)
         entry = _move(
             dossier=locked,
             track=track,
@@ -353,14 +382,11 @@ def processing_send_back(
             .values_list("to_user_id", flat=True)
             .first()
         )
-        if (
-            last_holder is not None
-            and not members_with_role(agency_id=locked.agency_id, role=previous.role)
-            .filter(pk=last_holder)
-            .exists()
-        ):
-            last_holder = None
-        receiver = _pick_assignee(agency_id=locked.agency_id, role=previous.role, preferred=last_holder)
+        if last_holder is not None:
+            holder = members_with_role(agency_id=locked.agency_id, role=previous.role).filter(pk=last_holder)
+            if not any(not is_own_dossier(dossier=locked, user=person) for person in holder):
+                last_holder = None
+        receiver = _pick_assignee(dossier=locked, role=previous.role, preferred=last_holder)
         if previous.produces_draft or step.signs:  # the draft goes back to be corrected, with the reason
             DraftResult.objects.filter(
                 dossier=locked, state__in=[DraftState.PENDING, DraftState.SIGNED]
@@ -429,7 +455,7 @@ def processing_reassign(*, dossier_id: int, officer: User, to_user_id: int, note
             user=officer, agency_id=locked.agency_id
         ):
             raise TransitionRefused("Hồ sơ không được giao cho bạn.", code="not_assigned")
-        receiver = _pick_assignee(agency_id=locked.agency_id, role=track.role, preferred=to_user_id)
+        receiver = _pick_assignee(dossier=locked, role=track.role, preferred=to_user_id)
         if receiver.pk == track.assignee_id:
             raise ProcessingError("Cán bộ này đang giữ hồ sơ.", field="to_user", code="same")
         entry = _move(

@@ -136,15 +136,13 @@ def _people_for_next(dossier: Dossier, action: str):
     track = track_of(dossier)
     if action == "start":
         first = workflows.steps_of(workflows.workflow_for(dossier))[0]
-        return services.members_with_role(agency_id=dossier.agency_id, role=first.role)
+        return services.assignable_members(dossier=dossier, role=first.role)
     if track is None or track.step is None:
         return []
     if action == "forward":
         following = track.workflow.steps.filter(position__gt=track.position).order_by("position").first()
-        return (
-            services.members_with_role(agency_id=dossier.agency_id, role=following.role) if following else []
-        )
-    return services.members_with_role(agency_id=dossier.agency_id, role=track.role)
+        return services.assignable_members(dossier=dossier, role=following.role) if following else []
+    return services.assignable_members(dossier=dossier, role=track.role)
 
 
 def _expected(request: HttpRequest) -> int | None:
