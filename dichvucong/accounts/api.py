@@ -117,6 +117,11 @@ class ProfileOut(Schema):
     phone_verified: bool
     email: str
     email_verified: bool
+    identity_verified: bool = SchemaField(
+        description="Số giấy tờ đã được chứng minh (VNeID hoặc kiểm tra tại bộ phận một cửa); "
+        "số chưa xác minh có thể bị gỡ khi người chủ thật xác minh"
+    )
+    identity_verified_by: str = SchemaField(description='"vneid", "counter" hoặc "" (chưa xác minh)')
     address: str
     commune_code: str | None = SchemaField(None, alias="commune.code")
     province_code: str | None = SchemaField(None, alias="commune.parent.code")
@@ -128,6 +133,10 @@ class ProfileOut(Schema):
     @staticmethod
     def resolve_email_verified(obj) -> bool:
         return obj.email_verified_at is not None
+
+    @staticmethod
+    def resolve_identity_verified(obj) -> bool:
+        return obj.identity_verified_at is not None
 
 
 class ProfileIn(Schema):

@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from dichvucong.accounts import limits
+from dichvucong.accounts import limits, verification
 from dichvucong.accounts.models import (
     ApiToken,
     LoginEvent,
@@ -151,10 +151,11 @@ def _phone_limit_error() -> AccountError:
 def registration_start(*, data: RegistrationData, password: str, client_ip: str = "") -> str:
     """Hold the registration until the phone is proven; returns the registration id.
 
-    No account row exists before the code is confirmed, so nobody can squat an ID number by
-    registering it with their own phone. When the ID already has an account the answer looks the
-    same (enumeration), no code is sent to the new phone, and the owner is told by SMS and e-mail
-    that someone tried, with the way to "Quên mật khẩu".
+    A typed ID number proves nothing, so it never blocks anyone: accounts that only declared the number
+    (unverified) do not stop another registration with it, and lose it when its holder proves it
+    (accounts/verification.py). Only a number whose holder PROVED it (VNeID or the counter) is refused:
+    the answer then looks the same (enumeration), no code is sent to the new phone, and the proven holder
+    is told by SMS and e-mail that someone tried, with the way to "Quên mật khẩu".
 
     Limits (accounts/limits.py): sign-up codes per phone number, and successful sign-ups per network
     address (``client_ip``); AccountError ``phone_limit`` / ``ip_limit`` when reached, nothing stored or sent.
@@ -168,9 +169,7 @@ def registration_start(*, data: RegistrationData, password: str, client_ip: str 
             code="ip_limit",
         )
     data.password_hash = make_password(password)
-    existing = User.objects.filter(id_type=data.id_type, id_number=data.id_number).first()
-    if existing is None:
-        existing = User.objects.filter(username=data.id_number).first()
+    existing = verification.identity_verified_holder(id_type=data.id_type, id_number=data.id_number)
     code = _new_code()
     registration_id = secrets.token_urlsafe(16)
     state = {
@@ -229,6 +228,12 @@ def registration_resend(*, registration_id: str) -> None:
             )
 
 
+DUPLICATE_IDENTITY_MESSAGE = (
+    "Số giấy tờ này đã có tài khoản. Nếu là bạn, hãy dùng “Quên mật khẩu”, đăng nhập bằng tài khoản "
+    "định danh điện tử VNeID, hoặc đến bộ phận một cửa mang theo giấy tờ gốc để được hỗ trợ."
+)
+
+
 def registration_verify(*, registration_id: str, code: str) -> User:
     """Create the account once the phone code matches; the code works once."""
     key = _registration_key(registration_id or "")
@@ -252,8 +257,12 @@ def registration_verify(*, registration_id: str, code: str) -> User:
     data = RegistrationData(**state["data"])
     try:
         with transaction.atomic():
+            # The number may have been proven by its holder since the code was sent.
+            if verification.identity_verified_holder(id_type=data.id_type, id_number=data.id_number):
+                raise IntegrityError("identity proven meanwhile")
             user = User(
-                username=data.id_number,
+                # the bare number while free; several unverified accounts may declare one number
+                username=verification.username_for_identity(id_number=data.id_number),
                 kind=data.kind,
                 id_type=data.id_type,
                 id_number=data.id_number,
@@ -265,7 +274,15 @@ def registration_verify(*, registration_id: str, code: str) -> User:
                 email=data.email,
                 password=data.password_hash,
             )
-            user.save()
+            for attempt in range(3):  # two sign-ups with one number at once may pick the same name
+                try:
+                    with transaction.atomic():
+                        user.save()
+                    break
+                except IntegrityError:
+                    if attempt == 2:
+                        raise
+                    user.username = verification.username_for_identity(id_number=data.id_number)
             notify(
                 event="account.welcome",
                 user=user,
@@ -276,9 +293,7 @@ def registration_verify(*, registration_id: str, code: str) -> User:
             if user.email:
                 email_confirmation_send(user=user)
     except IntegrityError as exc:
-        raise AccountError(
-            "Số giấy tờ này đã có tài khoản. Nếu là bạn, hãy dùng “Quên mật khẩu”.", code="duplicate"
-        ) from exc
+        raise AccountError(DUPLICATE_IDENTITY_MESSAGE, code="duplicate") from exc
     return user
 
 

@@ -3,6 +3,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
 from dichvucong.accounts.tests.conftest import CAPTCHA_ANSWER, CCCD, PASSWORD, latest_code
 from dichvucong.notifications.models import Message
@@ -119,7 +120,11 @@ def test_otp_cannot_be_replayed(client):
     assert User.objects.count() == 1
 
 
-def test_duplicate_id_gets_the_same_answer_and_tells_the_real_owner(client, citizen):
+def test_a_proven_id_gets_the_same_answer_and_tells_the_real_owner(client, citizen):
+    # Only a number its holder proved blocks a sign-up (a declared one doesn't: test_registration_squatting).
+    User.objects.filter(pk=citizen.pk).update(
+        identity_verified_at=timezone.now(), identity_verified_by="counter"
+    )
     response = register_form(client, phone="0987654321", email="")
 
     assert response.status_code == 302 and response["Location"] == reverse("accounts:register_verify")
