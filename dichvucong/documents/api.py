@@ -65,8 +65,13 @@ def document_list(request: HttpRequest):
 
 @router.post(
     "/documents",
-    response={201: StoreOut, 200: StoreOut, 400: ErrorOut},
+    response={201: StoreOut, 200: StoreOut, 400: ErrorOut, 413: ErrorOut, 429: ErrorOut},
     summary="Tải lên giấy tờ (trùng nội dung thì dùng lại giấy tờ đã có)",
+    description=(
+        "Mỗi tài khoản công dân có giới hạn dung lượng kho (tổng các tệp tự tải lên, mặc định 500 MB: "
+        "vượt quá → 413, code `quota`) và số tệp tải lên mỗi ngày (mặc định 200: vượt quá → 429, code "
+        "`rate_limited`). Tệp trùng nội dung với giấy tờ đã có không tính thêm. Bị từ chối thì không lưu gì."
+    ),
 )
 def document_upload(
     request: HttpRequest,
@@ -76,6 +81,9 @@ def document_upload(
 ):
     try:
         document, created = services.document_store(owner=request.auth, upload=file, title=title, kind=kind)
+    except services.UploadLimitReached as exc:
+        status = 413 if exc.code == "quota" else 429
+        return Status(status, ErrorOut(field=exc.field, code=exc.code, message=exc.message))
     except services.DocumentRefused as exc:
         return Status(400, ErrorOut(field=exc.field, code=exc.code, message=exc.message))
     return Status(201 if created else 200, StoreOut(created=created, document=document))

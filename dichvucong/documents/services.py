@@ -8,14 +8,17 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dichvucong.core import ratelimit
 from dichvucong.core.text import nfc
 from dichvucong.documents import validation
 from dichvucong.documents.models import StoredDocument
@@ -29,6 +32,14 @@ TITLE_MAX = 200
 ORIGINAL_NAME_MAX = 255
 _UNSAFE_NAME_CHARS = re.compile(r'[<>:"/\\|?*]')
 
+# Per-account limits on what a person uploads into their own store (issue 11, finding 12). They apply to
+# citizen, business and organisation accounts, to files they upload themselves (the store, a dossier's
+# papers, a supplement): results an agency issues into a citizen's store are never refused and not counted,
+# and staff accounts (delivery proofs, draft results: work, in their own store) are not limited.
+DEFAULT_UPLOAD_QUOTA_BYTES = 500 * 1024 * 1024  # the account's stored uploads, in total
+DEFAULT_UPLOADS_PER_DAY = 200  # new files stored per account and day (a re-used identical file is free)
+COUNTED_SOURCES = (StoredDocument.Source.UPLOAD, StoredDocument.Source.DOSSIER)
+
 
 class DocumentRefused(ValueError):
     """Input we refuse; `field` names the form field, `message` is shown to the person as is."""
@@ -38,6 +49,63 @@ class DocumentRefused(ValueError):
         self.field = field
         self.code = code
         self.message = message
+
+
+class UploadLimitReached(DocumentRefused):
+    """The account's storage quota (code ``quota``) or its daily number of uploads (``rate_limited``)."""
+
+
+def upload_quota_bytes() -> int:
+    return int(getattr(settings, "DVC_UPLOAD_QUOTA_BYTES", DEFAULT_UPLOAD_QUOTA_BYTES))
+
+
+def uploads_per_day() -> int:
+    return int(getattr(settings, "DVC_UPLOADS_PER_DAY", DEFAULT_UPLOADS_PER_DAY))
+
+
+def _limited(owner: User, source: str) -> bool:
+    return source in COUNTED_SOURCES and bool(getattr(owner, "is_citizen_like", False))
+
+
+def document_usage_bytes(*, owner: User) -> int:
+    """What counts against the owner's quota: the files they uploaded themselves, in bytes."""
+    total = StoredDocument.objects.filter(owner=owner, source__in=COUNTED_SOURCES).aggregate(
+        total=Sum("size")
+    )
+    return int(total["total"] or 0)
+
+
+def _check_quota(*, owner: User, size: int) -> None:
+    quota = upload_quota_bytes()
+    used = document_usage_bytes(owner=owner)
+    if used + size > quota:
+        raise UploadLimitReached(
+            "file",
+            "quota",
+            _(
+                "Kho giấy tờ của bạn đã dùng %(used)s trên %(quota)s cho phép; tệp này (%(size)s) vượt quá "
+                "dung lượng còn lại. Hãy xóa những giấy tờ không còn cần trong Kho giấy tờ rồi tải lên lại."
+            )
+            % {
+                "used": validation.format_size(used),
+                "quota": validation.format_size(quota),
+                "size": validation.format_size(size),
+            },
+        )
+
+
+def _count_upload(*, owner: User) -> None:
+    limit = uploads_per_day()
+    if not ratelimit.hit(f"documents:upload:{owner.pk}", limit=limit, window_seconds=24 * 3600):
+        raise UploadLimitReached(
+            "file",
+            "rate_limited",
+            _(
+                "Bạn đã tải lên %(limit)d tệp trong một ngày, mức tối đa cho mỗi tài khoản. "
+                "Hãy thử lại vào ngày mai."
+            )
+            % {"limit": limit},
+        )
 
 
 class DocumentInUse(DocumentRefused):
@@ -103,9 +171,11 @@ def document_store(
 ) -> tuple[StoredDocument, bool]:
     """Keep an uploaded file in the owner's store; (document, created). The same content twice is reused.
 
-    Everything is checked before anything is written. The file is written, then the row inserted in its own
-    transaction; if the insert fails the file is removed at once. (When the caller holds an outer
-    transaction that later rolls back, `document_orphan_files_remove` cleans up what it left.)
+    Everything is checked before anything is written, the account's limits included (``UploadLimitReached``:
+    the storage quota and the daily number of uploads, for what a citizen uploads). The file is written,
+    then the row inserted in its own transaction; if the insert fails the file is removed at once. (When the
+    caller holds an outer transaction that later rolls back, `document_orphan_files_remove` cleans up what
+    it left.)
     """
     clean = clean_title(title)
     clean_kind_value = clean_kind(kind)
@@ -117,6 +187,11 @@ def document_store(
     existing = StoredDocument.objects.filter(owner=owner, sha256=facts.sha256).first()
     if existing is not None:
         return existing, False
+
+    limited = _limited(owner, source)
+    if limited:  # refused before anything is written; checked again under the owner's lock below
+        _check_quota(owner=owner, size=facts.size)
+        _count_upload(owner=owner)
 
     document = StoredDocument(
         owner=owner,
@@ -132,6 +207,9 @@ def document_store(
     try:
         document.file.save(facts.file_type.extension, upload, save=False)  # name comes from upload_to
         with transaction.atomic():
+            if limited:  # two uploads at once must not both fit in the last megabytes
+                get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
+                _check_quota(owner=owner, size=facts.size)
             document.save()
     except IntegrityError:
         # The same file arrived twice at once (double click): the other request won; keep its row.
