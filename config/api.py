@@ -1,12 +1,13 @@
 """The public API under /api/v1/ (OpenAPI 3.1; the docs page and its assets are served locally)."""
 
 from csp.decorators import csp_update
-from ninja import NinjaAPI, Swagger
+from ninja import Swagger
 
 from dichvucong.accounts.api import TokenAuth
 from dichvucong.accounts.api import router as accounts_router
 from dichvucong.agencies.api import router as agencies_router
 from dichvucong.catalogue.api import router as catalogue_router
+from dichvucong.core.api_schemas import PortalAPI, document_request_errors
 from dichvucong.counters.api import router as counters_router
 from dichvucong.delivery.api import router as delivery_router
 from dichvucong.documents import api as documents_api
@@ -14,7 +15,8 @@ from dichvucong.dossiers.api import router as dossiers_router
 from dichvucong.payments.api import router as payments_router
 from dichvucong.processing.api import router as processing_router
 
-api = NinjaAPI(
+# A request the operation cannot read answers 422 FormErrors (see core.api_schemas), documented on each one.
+api = PortalAPI(
     title="Dịch vụ công API",
     version="1",
     description="Danh mục thủ tục hành chính, cơ quan và đơn vị hành chính.",
@@ -31,3 +33,4 @@ api.add_router("/", counters_router)
 api.add_router("/", payments_router)
 api.add_router("/", delivery_router)
 api.add_router("/", documents_api.router, auth=[TokenAuth(), *documents_api.AUTH])
+document_request_errors(api)

@@ -71,7 +71,7 @@ class FeeOut(Schema):
     note: str
 
 
-class ComponentOut(Schema):
+class ProcedureComponentOut(Schema):
     case: str
     name: str
     form_name: str
@@ -84,7 +84,7 @@ class ComponentOut(Schema):
     )
 
 
-class ResultOut(Schema):
+class ProcedureResultOut(Schema):
     name: str
     code: str
 
@@ -109,12 +109,12 @@ class VersionOut(Schema):
     no_appointment_date: bool
     channels: list[ChannelOut]
     fees: list[FeeOut]
-    components: list[ComponentOut]
-    results: list[ResultOut]
+    components: list[ProcedureComponentOut]
+    results: list[ProcedureResultOut]
     legal_bases: list[LegalBasisOut]
 
 
-class OfferingOut(Schema):
+class ProcedureOfferingOut(Schema):
     local_code: str
     agency_code: str = SchemaField(..., alias="agency.code")
     agency_name: str = SchemaField(..., alias="agency.name")
@@ -128,7 +128,7 @@ class ProcedureDetailOut(ProcedureSummaryOut):
     issuing_agency: str
     life_events: list[str]
     version: VersionOut | None = SchemaField(None, alias="version_in_force")
-    offerings: list[OfferingOut] = SchemaField(..., alias="offering_list")
+    offerings: list[ProcedureOfferingOut] = SchemaField(..., alias="offering_list")
 
     @staticmethod
     def resolve_life_events(obj) -> list[str]:

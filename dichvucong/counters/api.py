@@ -19,6 +19,7 @@ from ninja import Field as SchemaField
 from ninja import Query, Router, Schema, Status
 
 from dichvucong.accounts.api import Message, has_second_factor, token_or_session
+from dichvucong.core.api_schemas import FieldError, FormErrors
 from dichvucong.core.ratelimit import client_ip, hit
 from dichvucong.counters import bookings, selectors, tickets
 from dichvucong.counters.models import Booking, QueueTicket
@@ -34,21 +35,12 @@ STAFF_ONLY = "Chức năng dành cho cán bộ tiếp nhận đã xác thực ha
 # --- schemas -------------------------------------------------------------------------------------------
 
 
-class FieldError(Schema):
-    detail: str
-    field: str | None
-
-
-class Conflict(Schema):
+class BookingConflict(Schema):
     detail: str
     code: str = SchemaField(
         description="full: khung giờ hết chỗ; duplicate: đã có lịch hẹn thủ tục này trong ngày; "
         "state: lịch hẹn đã hủy, đã qua hoặc đã đến"
     )
-
-
-class RequestErrors(Schema):
-    detail: list[dict]
 
 
 class CentreOut(Schema):
@@ -62,7 +54,7 @@ class CentreOut(Schema):
     kiosk_enabled: bool
 
 
-class OfferingOut(Schema):
+class CentreOfferingOut(Schema):
     offering_id: int = SchemaField(alias="pk")
     procedure_code: str = SchemaField(alias="procedure.code")
     procedure_name: str = SchemaField(alias="procedure.name")
@@ -179,7 +171,7 @@ def _centre(code: str, *, for_booking: bool = False, for_kiosk: bool = False):
 
 # --- public: centres, procedures, slots ------------------------------------------------------------------
 
-PUBLIC = {404: Message, 422: RequestErrors}
+PUBLIC = {404: Message, 422: FormErrors}
 
 
 @router.get("/bookings/centres", auth=None, response=list[CentreOut], summary="Trung tâm nhận đặt lịch hẹn")
@@ -190,7 +182,7 @@ def centre_list(request: HttpRequest):
 @router.get(
     "/bookings/centres/{code}/offerings",
     auth=None,
-    response={200: list[OfferingOut], **PUBLIC},
+    response={200: list[CentreOfferingOut], **PUBLIC},
     summary="Thủ tục đặt lịch được tại trung tâm",
 )
 def offering_list(request: HttpRequest, code: str):
@@ -236,7 +228,7 @@ def slot_list(request: HttpRequest, code: str, query: Query[SlotQuery]):
 
 # --- the caller's bookings -----------------------------------------------------------------------------
 
-AUTHED = {401: Message, 404: Message, 422: FieldError | RequestErrors}
+AUTHED = {401: Message, 404: Message, 422: FieldError | FormErrors}
 
 
 @router.get("/bookings", response={200: list[BookingOut], 401: Message}, summary="Lịch hẹn của tôi")
@@ -246,7 +238,13 @@ def booking_list(request: HttpRequest):
 
 @router.post(
     "/bookings",
-    response={201: BookingOut, 401: Message, 409: Conflict, 422: FieldError | RequestErrors, 429: Message},
+    response={
+        201: BookingOut,
+        401: Message,
+        409: BookingConflict,
+        422: FieldError | FormErrors,
+        429: Message,
+    },
     summary="Đặt lịch hẹn",
     description="409 khi khung giờ hết chỗ (code=full) hoặc đã có lịch hẹn cùng thủ tục trong ngày "
     "(code=duplicate); 422 khi khung giờ đã qua, ngoài giờ làm việc, quá xa "
@@ -286,7 +284,7 @@ def booking_detail(request: HttpRequest, code: str):
 
 @router.post(
     "/bookings/{code}/cancel",
-    response={200: BookingOut, **AUTHED, 409: Conflict},
+    response={200: BookingOut, **AUTHED, 409: BookingConflict},
     summary="Hủy lịch hẹn (gọi lại lần nữa không đổi gì)",
 )
 def booking_cancel(request: HttpRequest, code: str):
@@ -302,7 +300,7 @@ def booking_cancel(request: HttpRequest, code: str):
 
 @router.post(
     "/bookings/{code}/reschedule",
-    response={200: BookingOut, **AUTHED, 409: Conflict},
+    response={200: BookingOut, **AUTHED, 409: BookingConflict},
     summary="Đổi giờ hẹn (giữ mã lịch hẹn; lịch sử giữ giờ cũ)",
 )
 def booking_reschedule(request: HttpRequest, code: str, payload: RescheduleIn):
@@ -326,7 +324,7 @@ def booking_reschedule(request: HttpRequest, code: str, payload: RescheduleIn):
 @router.post(
     "/queue/tickets",
     auth=None,
-    response={201: TicketOut, 422: FieldError | RequestErrors, 429: Message},
+    response={201: TicketOut, 422: FieldError | FormErrors, 429: Message},
     summary="Lấy số thứ tự (máy lấy số)",
 )
 def ticket_take(request: HttpRequest, payload: TicketIn):

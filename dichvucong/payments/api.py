@@ -37,13 +37,13 @@ NOT_FOUND = "Không tìm thấy."
 STAFF_ONLY = "Chức năng dành cho cán bộ đã xác thực hai lớp."
 
 
-class FieldError(Schema):
+class PaymentFieldError(Schema):
     detail: str
     field: str | None = None
     code: str = ""
 
 
-class Conflict(Schema):
+class PaymentConflict(Schema):
     detail: str
     code: str = SchemaField(
         description="already_paid, cancelled, past_deadline, open_request, nothing_due, closed, illegal…"
@@ -128,7 +128,7 @@ class GatewayOut(Schema):
     is_demo: bool
 
 
-class StartIn(Schema):
+class PaymentStartIn(Schema):
     gateway: str = "demo"
     bank_code: str = SchemaField("", max_length=20, description="NCB, VNPAYQR…; trống: chọn trên trang cổng")
 
@@ -210,10 +210,10 @@ def my_request(request: HttpRequest, request_id: uuid.UUID):
 
 @router.post(
     "/payments/requests/{request_id}/start",
-    response={200: StartOut, 404: Message, 409: Conflict, 422: FieldError, 429: Message},
+    response={200: StartOut, 404: Message, 409: PaymentConflict, 422: PaymentFieldError, 429: Message},
     summary="Bắt đầu thanh toán trực tuyến (trả về địa chỉ cổng thanh toán)",
 )
-def start(request: HttpRequest, request_id: uuid.UUID, payload: StartIn):
+def start(request: HttpRequest, request_id: uuid.UUID, payload: PaymentStartIn):
     try:
         payment_request = selectors.payment_request_access(user=request.auth, public_id=request_id)
     except Http404:
@@ -273,7 +273,7 @@ REQUEST_ROLES = [StaffRole.RECEPTIONIST, StaffRole.SPECIALIST]
 
 @router.get(
     "/payments/staff/dossiers/{dossier_id}/quote",
-    response={200: QuoteOut, 403: Message, 404: Message, 422: FieldError},
+    response={200: QuoteOut, 403: Message, 404: Message, 422: PaymentFieldError},
     summary="Số tiền phải nộp theo biểu phí",
 )
 def staff_quote(request: HttpRequest, dossier_id: uuid.UUID):
@@ -299,7 +299,13 @@ def staff_quote(request: HttpRequest, dossier_id: uuid.UUID):
 
 @router.post(
     "/payments/staff/dossiers/{dossier_id}/requests",
-    response={201: PaymentRequestOut, 403: Message, 404: Message, 409: Conflict, 422: FieldError},
+    response={
+        201: PaymentRequestOut,
+        403: Message,
+        404: Message,
+        409: PaymentConflict,
+        422: PaymentFieldError,
+    },
     summary="Yêu cầu thực hiện nghĩa vụ tài chính (trạng thái 6 nếu hồ sơ đã tiếp nhận)",
 )
 def staff_request(request: HttpRequest, dossier_id: uuid.UUID, payload: RequestIn):
@@ -338,7 +344,7 @@ def staff_request(request: HttpRequest, dossier_id: uuid.UUID, payload: RequestI
 
 @router.post(
     "/payments/staff/requests/{request_id}/cash",
-    response={201: CashOut, 403: Message, 404: Message, 409: Conflict, 422: FieldError},
+    response={201: CashOut, 403: Message, 404: Message, 409: PaymentConflict, 422: PaymentFieldError},
     summary="Bưu điện ghi nhận đã thu tiền mặt",
 )
 def staff_cash(request: HttpRequest, request_id: uuid.UUID, payload: CashIn):

@@ -19,6 +19,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from dichvucong.accounts.api import Message, has_second_factor, token_or_session
+from dichvucong.core.api_schemas import FieldError
 from dichvucong.documents.responses import private_file_response
 from dichvucong.dossiers.models import Dossier
 from dichvucong.dossiers.models import Status as DossierStatus
@@ -36,17 +37,12 @@ NOT_FOUND = "Không tìm thấy hồ sơ."
 # --- schemas ------------------------------------------------------------------------------------
 
 
-class Conflict(Schema):
+class ProcessingConflict(Schema):
     detail: str
     code: str = Field(
         description="stale: hồ sơ vừa thay đổi; not_assigned: không giao cho bạn; first_step; self_approval; "
         "illegal: không làm được ở trạng thái này; too_late; once; pending"
     )
-
-
-class FieldError(Schema):
-    detail: str
-    field: str | None
 
 
 class PlannedStepOut(Schema):
@@ -55,7 +51,7 @@ class PlannedStepOut(Schema):
     due_at: datetime.datetime
 
 
-class TrackOut(Schema):
+class ProcessingTrackOut(Schema):
     state: str
     position: int = Field(description="0: tại Bộ phận một cửa")
     step_name: str
@@ -88,7 +84,7 @@ class InboxItemOut(Schema):
     applicant_name: str
     received_at: datetime.datetime | None
     due_at: datetime.datetime | None
-    track: TrackOut | None
+    track: ProcessingTrackOut | None
 
     @staticmethod
     def resolve_status_label(obj) -> str:
@@ -139,7 +135,7 @@ class EntryOut(Schema):
         return obj.to_user.full_name if obj.to_user_id else ""
 
 
-class ResultOut(Schema):
+class ProcessingResultOut(Schema):
     id: int
     result_code: str
     name: str
@@ -183,19 +179,19 @@ class WithdrawalOut(Schema):
     requested_at: datetime.datetime
 
 
-class ActionOut(Schema):
+class ProcessingActionOut(Schema):
     action: str
     label: str
 
 
 class ProcessingOut(InboxItemOut):
     control_sheet: list[EntryOut]
-    results: list[ResultOut]
+    results: list[ProcessingResultOut]
     draft_results: list[DraftOut]
     late_notices: list[LateNoticeOut]
     stop_notices: list[StopNoticeOut]
     withdrawal_requests: list[WithdrawalOut]
-    actions: list[ActionOut] = Field(description="Thao tác người gọi được làm lúc này")
+    actions: list[ProcessingActionOut] = Field(description="Thao tác người gọi được làm lúc này")
 
     @staticmethod
     def resolve_control_sheet(obj) -> list:
@@ -228,12 +224,12 @@ class ProcessingOut(InboxItemOut):
         return [{"action": a, "label": LABELS[a]} for a in actions_for(dossier=obj, user=user, roles=roles)]
 
 
-class StartIn(Schema):
+class ProcessingStartIn(Schema):
     to_user_id: int | None = None
     note: str = Field("", max_length=2000)
 
 
-class ForwardIn(StartIn):
+class ForwardIn(ProcessingStartIn):
     expected_position: int | None = Field(None, description="Bước đang thấy; khác bước hiện tại → 409 stale")
 
 
@@ -275,7 +271,7 @@ class DecisionIn(Schema):
 # --- helpers ------------------------------------------------------------------------------------
 
 STAFF = {401: Message, 403: Message, 404: Message}
-ACTION = {200: ProcessingOut, **STAFF, 409: Conflict, 422: FieldError}
+ACTION = {200: ProcessingOut, **STAFF, 409: ProcessingConflict, 422: FieldError}
 
 
 def _guard(request: HttpRequest) -> Status | None:
@@ -364,7 +360,7 @@ def detail(request: HttpRequest, public_id: uuid.UUID):
 @router.post(
     "/processing/dossiers/{public_id}/start", response=ACTION, summary="Chuyển xử lý (bước đầu tiên)"
 )
-def start(request: HttpRequest, public_id: uuid.UUID, payload: StartIn):
+def start(request: HttpRequest, public_id: uuid.UUID, payload: ProcessingStartIn):
     return _act(
         request,
         public_id,

@@ -32,9 +32,9 @@ from dichvucong.dossiers.api.schemas import (
     DraftIn,
     FieldError,
     FileOut,
+    FormErrors,
     Invalid,
     PageParams,
-    RequestErrors,
 )
 from dichvucong.dossiers.models import DossierFile
 from dichvucong.dossiers.models import Status as DossierStatus
@@ -120,7 +120,7 @@ def dossier_create(request: HttpRequest, payload: CreateIn):
 
 @router.get(
     "/dossiers",
-    response={200: DossierPageOut, 401: Message, 422: RequestErrors},
+    response={200: DossierPageOut, 401: Message, 422: FormErrors},
     summary="Hồ sơ của tôi",
     operation_id="dichvucong_dossiers_api_dossier_list",
 )
@@ -219,7 +219,7 @@ def dossier_attach(request: HttpRequest, public_id: uuid.UUID):
 
 @router.delete(
     "/dossiers/{public_id}/files/{file_id}",
-    response={204: None, **AUTHED, 422: FieldError | RequestErrors},
+    response={204: None, **AUTHED, 422: FieldError | FormErrors},
     summary="Bỏ giấy tờ khỏi bản nháp (giấy tờ vẫn ở trong kho)",
     operation_id="dichvucong_dossiers_api_dossier_detach",
 )
@@ -236,7 +236,7 @@ def dossier_detach(request: HttpRequest, public_id: uuid.UUID, file_id: int):
 
 @router.post(
     "/dossiers/{public_id}/submit",
-    response={200: DossierOut, **AUTHED, 409: Conflict, 422: FieldError | RequestErrors},
+    response={200: DossierOut, **AUTHED, 409: Conflict, 422: FieldError | FormErrors},
     summary="Nộp hồ sơ (gọi lại trả về đúng hồ sơ đã nộp)",
     operation_id="dichvucong_dossiers_api_dossier_submit",
 )

@@ -13,7 +13,7 @@ from ninja import Status
 
 from dichvucong.accounts.api import Message
 from dichvucong.dossiers import forms, selectors
-from dichvucong.dossiers.api.schemas import PageParams, RequestErrors
+from dichvucong.dossiers.api.schemas import FormErrors, PageParams
 from dichvucong.dossiers.errors import DossierError
 from dichvucong.dossiers.models import Dossier
 from dichvucong.dossiers.workflow import TransitionRefused
@@ -23,8 +23,8 @@ DRAFT_FORM_FIELDS = tuple(forms.DraftForm.base_fields)  # the draft fields plus 
 
 HANDLED = (Http404, PermissionDenied, DossierError, TransitionRefused)
 
-# A malformed path, query or body is answered by ninja itself with 422 ``{detail: [...]}``.
-AUTHED = {401: Message, 404: Message, 422: RequestErrors}
+# A malformed path, query or body is answered 422 FormErrors too (core.api_schemas).
+AUTHED = {401: Message, 404: Message, 422: FormErrors}
 
 
 def error_status(exc: Exception) -> Status:

@@ -22,10 +22,10 @@ from dichvucong.dossiers.api.schemas import (
     Conflict,
     DossierOut,
     DossierPageOut,
+    FormErrors,
     Invalid,
     PageParams,
     RefuseIn,
-    RequestErrors,
     SupplementRequestIn,
 )
 from dichvucong.dossiers.models import Dossier
@@ -71,12 +71,12 @@ def _staff_action(request: HttpRequest, public_id: uuid.UUID, act: Callable[[Dos
         return error_status(exc)
 
 
-STAFF = {401: Message, 403: Message, 404: Message, 422: RequestErrors}
+STAFF = {401: Message, 403: Message, 404: Message, 422: FormErrors}
 
 
 @router.get(
     "/reception/queue",
-    response={200: DossierPageOut, 401: Message, 403: Message, 422: RequestErrors},
+    response={200: DossierPageOut, 401: Message, 403: Message, 422: FormErrors},
     summary="Hồ sơ chờ tiếp nhận và bổ sung đã gửi (cũ nhất trước)",
     operation_id="dichvucong_dossiers_api_reception_queue",
 )

@@ -8,26 +8,15 @@ import uuid
 from ninja import Field as SchemaField
 from ninja import Schema
 
-from dichvucong.accounts.api import FormErrors
+from dichvucong.core.api_schemas import FieldError, FormErrors
 from dichvucong.dossiers import cases as case_rules
 from dichvucong.dossiers import paperwork, services
 from dichvucong.dossiers.models import Dossier
 from dichvucong.dossiers.models import Status as DossierStatus
 from dichvucong.dossiers.workflow import allowed_actions
 
-
-class FieldError(Schema):
-    detail: str
-    field: str | None
-
-
-class RequestErrors(Schema):
-    """Ninja's own answer when the body or query does not match the schema."""
-
-    detail: list[dict]
-
-
-Invalid = FormErrors | FieldError | RequestErrors
+# A body, query or path ninja cannot read also answers FormErrors (core.api_schemas).
+Invalid = FormErrors | FieldError
 
 
 class Conflict(Schema):

@@ -8,7 +8,7 @@ from ninja import Router, Status
 
 from dichvucong.accounts.api import Message
 from dichvucong.core.ratelimit import client_ip, hit
-from dichvucong.dossiers.api.schemas import RequestErrors, TrackIn, TrackOut
+from dichvucong.dossiers.api.schemas import FormErrors, TrackIn, TrackOut
 from dichvucong.dossiers.tracking import tracking_card
 
 router = Router()
@@ -20,7 +20,7 @@ TRACK_LIMITED = "Quá nhiều lượt tra cứu từ địa chỉ mạng này. V
 @router.post(
     "/tracking",
     auth=None,
-    response={200: TrackOut, 404: Message, 422: RequestErrors, 429: Message},
+    response={200: TrackOut, 404: Message, 422: FormErrors, 429: Message},
     summary="Tra cứu hồ sơ bằng mã hồ sơ và số giấy tờ (hoặc mã tra cứu)",
     operation_id="dichvucong_dossiers_api_tracking",
 )
