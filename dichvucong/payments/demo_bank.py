@@ -5,6 +5,9 @@ IPN delivery (``DVC_DEMO_GATEWAY_IPN``): ``http`` sends a real HTTP GET to our I
 ``inprocess`` hands the same signed query to the same service the IPN view calls; ``auto`` (default) tries
 HTTP and falls back to in-process when the site cannot reach itself (the test client's ``testserver``, a
 single-threaded server).
+
+The fake bank exists only in demo mode (``available()``); elsewhere its page answers 404. It sends the
+browser back only to this site's own return URL for the demo gateway (never an open redirect).
 """
 
 from __future__ import annotations
@@ -21,16 +24,27 @@ from django.conf import settings
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
+from dichvucong.core.modes import demo_mode
 from dichvucong.payments.gateways import vnpay_protocol as vnp
-from dichvucong.payments.gateways.demo import DEMO_TMN_CODE, DemoGateway
+from dichvucong.payments.gateways.demo import DEMO_TMN_CODE, DemoGateway, DemoSecretRefused
 
 logger = logging.getLogger("dichvucong.payments.demo_bank")
 
 
+def available() -> bool:
+    """The fake bank opens only in demo mode (DVC_DEMO=1)."""
+    return demo_mode()
+
+
 def check_order(params) -> tuple[bool, str]:
     """Is this a payment URL our demo merchant signed? (VNPAY shows "code=70 Sai chữ ký" otherwise.)"""
-    conf = DemoGateway().config()
+    try:
+        conf = DemoGateway().config()
+    except DemoSecretRefused as refused:
+        logger.error("demo bank has no usable secret: %s", refused)
+        return False, "Cổng thanh toán thử nghiệm chưa được cấu hình khóa bí mật."
     if params.get("vnp_TmnCode") != DEMO_TMN_CODE or not vnp.verify(params, conf.hash_secret):
         return False, "Sai chữ ký (code=70)"
     if vnp.parse_amount_field(params.get("vnp_Amount", "")) is None:
@@ -38,6 +52,16 @@ def check_order(params) -> tuple[bool, str]:
     if not params.get("vnp_TxnRef") or not params.get("vnp_ReturnUrl"):
         return False, "Dữ liệu gửi sang không đúng định dạng (code=03)"
     return True, ""
+
+
+def return_url_allowed(url: str, *, request_host: str, secure: bool) -> bool:
+    """Only this site's return URL for the demo gateway, on this host or DVC_PUBLIC_URL's."""
+    public_host = urlsplit(str(getattr(settings, "DVC_PUBLIC_URL", "") or "")).netloc
+    hosts = {host for host in (request_host, public_host) if host}
+    if not url_has_allowed_host_and_scheme(url, allowed_hosts=hosts, require_https=secure):
+        return False
+    parts = urlsplit(url)
+    return bool(parts.netloc) and parts.path == reverse("payments:return", args=[DemoGateway.name])
 
 
 def order_payable(params) -> tuple[bool, str]:

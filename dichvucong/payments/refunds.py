@@ -94,8 +94,11 @@ def refund_create(
             created_by=officer,
         )
         refund.created_by = refund.created_by or officer
-        gateway = gateway_get(txn.gateway, enabled_only=False)
-        if gateway.supports_refund:
+        try:
+            gateway = gateway_get(txn.gateway, enabled_only=False)
+        except LookupError:  # a gateway no longer installed, or the demo gateway outside demo mode
+            gateway = None
+        if gateway is not None and gateway.supports_refund:
             result = gateway.refund(refund=refund, client_ip=client_ip, actor_name=officer.username)
             _finish(
                 refund,

@@ -148,10 +148,19 @@ def ipn(request: HttpRequest, gateway: str) -> JsonResponse:
 @require_http_methods(["GET", "POST"])
 def demo_bank_page(request: HttpRequest) -> HttpResponse:
     """A fake bank, as VNPAY's sandbox would show it: check the signed order, pay or cancel, then send the
-    IPN to the merchant and the browser back to the (signed) return URL."""
+    IPN to the merchant and the browser back to the (signed) return URL. Demo mode only (404 otherwise);
+    the return URL must be this site's own."""
+    if not demo_bank.available():
+        raise Http404("Cổng thanh toán thử nghiệm chỉ có ở chế độ trình diễn.")
     ok, problem = demo_bank.check_order(request.GET)
     if not ok:
         logger.warning("demo bank refused an order: %s", problem)
+        return render(request, "payments/demo_bank_error.html", {"problem": problem}, status=400)
+    if not demo_bank.return_url_allowed(
+        request.GET["vnp_ReturnUrl"], request_host=request.get_host(), secure=request.is_secure()
+    ):
+        logger.warning("demo bank refused a return URL: %s", request.GET["vnp_ReturnUrl"][:200])
+        problem = "Địa chỉ trả về không thuộc cổng dịch vụ công này (code=03)."
         return render(request, "payments/demo_bank_error.html", {"problem": problem}, status=400)
     payable, problem = demo_bank.order_payable(request.GET)
     if not payable:

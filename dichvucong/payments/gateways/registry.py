@@ -1,4 +1,7 @@
-"""Gateways by name. Enabled ones come from ``DVC_PAYMENT_GATEWAYS`` (default: the demo gateway only)."""
+"""Gateways by name. Enabled ones come from ``DVC_PAYMENT_GATEWAYS`` (comma list; default: the demo gateway
+in demo mode, none otherwise). Outside demo mode a demo gateway (``is_demo``) is never handed out, whatever
+the setting says, and the portal refuses to start with one configured (core.startup).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import os
 
 from django.conf import settings
 
+from dichvucong.core.modes import demo_mode
 from dichvucong.payments.gateways.base import Gateway
 
 _gateways: dict[str, type[Gateway]] = {}
@@ -34,13 +38,31 @@ def _ensure_loaded() -> None:
         _loaded = True
 
 
-def enabled_names() -> list[str]:
+def configured_names() -> list[str]:
+    """The names ``DVC_PAYMENT_GATEWAYS`` lists (the Django setting, else the environment), as written."""
     configured = getattr(settings, "DVC_PAYMENT_GATEWAYS", None)
     if configured is None:
-        configured = os.environ.get("DVC_PAYMENT_GATEWAYS", "demo")
+        configured = os.environ.get("DVC_PAYMENT_GATEWAYS", "demo" if demo_mode() else "")
     if isinstance(configured, str):
         configured = [name.strip() for name in configured.split(",")]
     return [name for name in configured if name]
+
+
+def enabled_names() -> list[str]:
+    """The configured gateways that may be used here (outside demo mode, no demo gateway)."""
+    return [name for name in configured_names() if demo_mode() or not gateway_is_demo(name)]
+
+
+def gateway_is_demo(name: str) -> bool:
+    try:
+        return gateway_class(name).is_demo
+    except LookupError:
+        return False
+
+
+def demo_names_configured() -> list[str]:
+    """The demo gateways ``DVC_PAYMENT_GATEWAYS`` names (the startup check refuses them outside demo mode)."""
+    return [name for name in configured_names() if gateway_is_demo(name)]
 
 
 def gateway_class(name: str) -> type[Gateway]:
@@ -62,9 +84,14 @@ def gateway_label(name: str) -> str:
 
 
 def gateway_get(name: str, *, enabled_only: bool = True) -> Gateway:
+    """A gateway to use. ``enabled_only=False`` also gives a configured-out one (refunds of old payments),
+    but a demo gateway is never given outside demo mode: it moves no money and its fake bank is off."""
     if enabled_only and name not in enabled_names():
         raise LookupError(f"Payment gateway {name!r} is not enabled")
-    return gateway_class(name)()
+    cls = gateway_class(name)
+    if cls.is_demo and not demo_mode():
+        raise LookupError(f"Payment gateway {name!r} is a demo gateway: only in demo mode (DVC_DEMO=1)")
+    return cls()
 
 
 def enabled_gateways() -> list[Gateway]:
