@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dichvucong.accounts import views
+from dichvucong.accounts import verification_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -26,4 +26,16 @@ urlpatterns = [
     path("quan-ly/can-bo/", views.staff_list, name="staff_list"),
     path("quan-ly/can-bo/them/", views.staff_create, name="staff_create"),
     path("quan-ly/can-bo/<int:staff_id>/", views.staff_detail, name="staff_detail"),
+    path("quan-ly/xac-minh-danh-tinh/", verification_views.identity_counter_search, name="identity_counter"),
+    path(
+        "quan-ly/xac-minh-danh-tinh/<int:user_id>/",
+        verification_views.identity_counter_confirm,
+        name="identity_counter_confirm",
+    ),
+    path("ca-nhan/xac-minh-danh-tinh/", verification_views.identity_vneid_start, name="identity_vneid_start"),
+    path(
+        "ca-nhan/xac-minh-danh-tinh/ket-qua/",
+        verification_views.identity_vneid_callback,
+        name="identity_vneid_callback",
+    ),
 ]

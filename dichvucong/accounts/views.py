@@ -24,7 +24,7 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from dichvucong.accounts import forms, limits, selectors, services, staff_admin
+from dichvucong.accounts import forms, identity_providers, limits, selectors, services, staff_admin
 from dichvucong.accounts.decorators import staff_required
 from dichvucong.accounts.identity import mask_phone
 from dichvucong.accounts.models import AgencyMembership, LoginEvent, OneTimeCode, User
@@ -412,7 +412,11 @@ def password_reset_link(request: HttpRequest, uidb64: str, token: str) -> HttpRe
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     user = User.objects.select_related("commune", "commune__parent").get(pk=request.user.pk)
-    return render(request, "accounts/profile.html", {"profile": user})
+    return render(
+        request,
+        "accounts/profile.html",
+        {"profile": user, "identity_providers": identity_providers.names()},
+    )
 
 
 @login_required

@@ -18,6 +18,7 @@ WORK_LINKS = (
         _("Sổ theo dõi hồ sơ"),
     ),
     ("receptionist", "payments:staff_list", _("Phí, lệ phí")),
+    ("receptionist", "accounts:identity_counter", _("Xác minh danh tính")),
     ("postal", "delivery:orders", _("Đơn bưu chính")),
     ("postal receptionist", "payments:cash_record", _("Thu tiền mặt")),
     ("agency_admin", "payments:cash_reconcile", _("Đối soát tiền mặt")),
