@@ -13,8 +13,20 @@ from dichvucong.dossiers.models import ResultDelivery
 
 class DraftForm(forms.Form):
     applicant_name = forms.CharField(label=_("Họ và tên người nộp"), max_length=300)
-    applicant_phone = forms.CharField(label=_("Số điện thoại di động"), max_length=20)
-    applicant_email = forms.EmailField(label=_("Thư điện tử (không bắt buộc)"), required=False)
+    # Messages about the dossier go to the account's verified contacts only (dossiers.notices): a number
+    # or address typed here is for staff to call, so that nobody can have the agency message a stranger.
+    applicant_phone = forms.CharField(
+        label=_("Số điện thoại di động"),
+        max_length=20,
+        help_text=_(
+            "Để cán bộ liên hệ. Tin nhắn về hồ sơ chỉ gửi tới số điện thoại đã xác thực của tài khoản."
+        ),
+    )
+    applicant_email = forms.EmailField(
+        label=_("Thư điện tử (không bắt buộc)"),
+        required=False,
+        help_text=_("Thông báo qua thư chỉ gửi tới thư điện tử đã xác thực của tài khoản."),
+    )
     applicant_address = forms.CharField(label=_("Địa chỉ người nộp"), max_length=500, required=False)
     owner_name = forms.CharField(
         label=_("Chủ hồ sơ"), max_length=300, help_text=_("Người được cấp kết quả; có thể khác người nộp.")

@@ -66,6 +66,9 @@ class Message(models.Model):
     # Template parameters for providers that send pre-approved templates (Zalo ZNS template_data).
     data = models.JSONField(default=dict, blank=True)
     sensitive = models.BooleanField(_("nội dung nhạy cảm"), default=False)
+    # Outside demo mode a sensitive message stores a redacted subject/body/data; what the provider gets is
+    # kept here encrypted (sealing.py) for retries, and wiped once the message is final.
+    sealed = models.TextField(blank=True, default="", editable=False)
     status = models.CharField(
         _("trạng thái"), max_length=16, choices=MessageStatus.choices, default=MessageStatus.PENDING
     )

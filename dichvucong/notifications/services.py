@@ -7,6 +7,10 @@ message_deliver() claims the row with a lease (taking in the other service messa
 address: combining.py), calls the provider outside any transaction, then records the outcome: sent, a
 retry later (back-off), or failed. outbox_sweep() re-enqueues rows that are due and rows whose worker died
 while sending.
+
+Sensitive messages (OTPs, links with a token) outside demo mode: the row keeps a redacted text (the code
+as ******) and the text to send sealed (sealing.py); delivery unseals it for the provider only, and the
+sealed text is wiped once the message is final.
 """
 
 from __future__ import annotations
@@ -21,13 +25,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from dichvucong.notifications import combining, conf, registry
+from dichvucong.core.modes import demo_mode
+from dichvucong.notifications import combining, conf, registry, sealing
 from dichvucong.notifications.addresses import mask_address, normalise_email, normalise_phone
 from dichvucong.notifications.events import CHANNELS, EMAIL, SECURITY, SERVICE, SMS, ZALO, Event, event_get
 from dichvucong.notifications.limits import limit_decide
 from dichvucong.notifications.models import Message
 from dichvucong.notifications.providers.base import ProviderResult, SmsProvider
-from dichvucong.notifications.rendering import render
+from dichvucong.notifications.rendering import CITIZEN_TEXT_KEYS, citizen_text, render
 
 if TYPE_CHECKING:
     from dichvucong.accounts.models import User
@@ -48,10 +53,13 @@ def notify(
     zalo_phone: str = "",
     context: dict[str, Any],
     channels: list[str] | None = None,
+    account_addresses: bool = True,
 ) -> list[Message]:
     """Queue `event` for a person on each channel that has a template and an address.
 
-    Addresses given here win over the user's (user.phone for SMS and Zalo, user.email for e-mail).
+    Addresses given here win over the user's (user.phone for SMS and Zalo, user.email for e-mail);
+    with account_addresses=False only the addresses given here are used (the caller chose them, e.g. only
+    verified ones).
     Security events go on every channel asked. Other events go only where the person chose
     (notify_sms/email/zalo; without an account: SMS and e-mail, never Zalo); a mandatory one the person
     chose no channel for goes by SMS or e-mail all the same.
@@ -62,15 +70,17 @@ def notify(
     """
     definition = event_get(event)
     wanted = _channels_for(definition, channels)
+    account = user if account_addresses else None
     addresses = {
-        SMS: phone or (user.phone if user else ""),
-        EMAIL: email or (user.email if user else ""),
-        ZALO: zalo_phone or (user.phone if user else ""),
+        SMS: phone or (account.phone if account else ""),
+        EMAIL: email or (account.email if account else ""),
+        ZALO: zalo_phone or (account.phone if account else ""),
     }
     full_context = {"site_name": getattr(settings, "DVC_SITE_NAME", "Dịch vụ công"), **_plain(context)}
     messages: list[Message] = []
     with transaction.atomic():
-        for channel in _channels_chosen(definition, [c for c in wanted if addresses[c]], user):
+        available = [c for c in wanted if addresses[c] and registry.channel_enabled(c)]
+        for channel in _channels_chosen(definition, available, user):
             messages.append(
                 _message_create(
                     event=definition,
@@ -123,6 +133,15 @@ def _message_create(*, event: Event, channel: str, address: str, user, context: 
     provider = registry.provider_for_channel(channel)
     unicode = provider.unicode if isinstance(provider, SmsProvider) else True
     rendered = render(event=event, channel=channel, context=context, unicode=unicode)
+    data = _template_data(context) if channel == ZALO else {}
+    sealed = ""
+    if event.sensitive and not demo_mode():
+        # The row keeps the text with the secret masked; the text to send is sealed for its attempts.
+        shown = render(event=event, channel=channel, context=_redacted(context), unicode=unicode)
+        shown_data = _template_data(_redacted(context)) if channel == ZALO else {}
+        if (shown, shown_data) != (rendered, data):
+            payload = {"subject": rendered.subject[:300], "body": rendered.body, "data": data}
+            sealed, rendered, data = sealing.seal(payload), shown, shown_data
     message = Message(
         event=event.code,
         channel=channel,
@@ -131,8 +150,9 @@ def _message_create(*, event: Event, channel: str, address: str, user, context: 
         user=user,
         subject=rendered.subject[:300],
         body=rendered.body,
-        data=_template_data(context) if channel == ZALO else {},
+        data=data,
         sensitive=event.sensitive,
+        sealed=sealed,
         kind=event.kind,
         created_at=now,
         next_attempt_at=now,
@@ -141,6 +161,7 @@ def _message_create(*, event: Event, channel: str, address: str, user, context: 
         message.recipient = _normalise(channel, address)
     except ValueError as error:
         message.status, message.last_error = Status.FAILED, f"Địa chỉ người nhận không hợp lệ: {error}"
+        message.sealed = ""
         message.save()
         return message
     if event.kind == SERVICE and channel in (SMS, EMAIL):
@@ -149,6 +170,7 @@ def _message_create(*, event: Event, channel: str, address: str, user, context: 
     decision = limit_decide(channel=channel, recipient=message.recipient, kind=event.kind, now=now)
     if decision.reason and decision.send_at is None:
         message.status, message.last_error = Status.RATE_LIMITED, decision.reason
+        message.sealed = ""  # never sent
     elif decision.reason:
         message.status, message.last_error = Status.DELAYED, decision.reason
         message.next_attempt_at = decision.send_at
@@ -156,11 +178,26 @@ def _message_create(*, event: Event, channel: str, address: str, user, context: 
     return message
 
 
+# Context values that are secrets, and what the stored copy of a sensitive message shows instead.
+SECRET_CONTEXT_KEYS = {
+    "otp": "******",
+    "confirm_url": "[đường dẫn đã ẩn]",
+    "reset_url": "[đường dẫn đã ẩn]",
+}
+
+
+def _redacted(context: dict) -> dict[str, Any]:
+    return {key: SECRET_CONTEXT_KEYS.get(key, value) if value else value for key, value in context.items()}
+
+
 def _plain(context: dict) -> dict[str, Any]:
-    """Dates and times as Vietnamese text ("14:05 09/03/2026", local time), so templates print them as is."""
+    """Dates and times as Vietnamese text ("14:05 09/03/2026", local time), so templates print them as is;
+    a citizen's free text (names: CITIZEN_TEXT_KEYS) quoted, on one line, short and without links."""
     plain: dict[str, Any] = {}
     for key, value in context.items():
-        if isinstance(value, datetime.datetime):
+        if key in CITIZEN_TEXT_KEYS and isinstance(value, str):
+            plain[key] = citizen_text(value)
+        elif isinstance(value, datetime.datetime):
             value = timezone.localtime(value) if timezone.is_aware(value) else value
             plain[key] = value.strftime("%H:%M %d/%m/%Y")
         elif isinstance(value, datetime.date):
@@ -204,8 +241,11 @@ def message_deliver(*, message_id: int) -> Message | None:
     message, attempt = claimed
     try:
         provider = registry.provider_get(message.channel, message.provider)
+        _unseal_for_sending(message)
     except LookupError as error:
         result = ProviderResult.permanent(str(error))
+    except sealing.SealBroken as error:
+        result = ProviderResult.permanent(f"Không mở được nội dung đã mã hóa ({error}); SECRET_KEY đã đổi?")
     else:
         try:
             result = provider.send(message)
@@ -213,6 +253,15 @@ def message_deliver(*, message_id: int) -> Message | None:
             logger.exception("notification provider %s crashed on message %s", message.provider, message.pk)
             result = ProviderResult.retry(f"{type(error).__name__}: {error}")
     return _message_record_result(message_id=message_id, attempt=attempt, result=result)
+
+
+def _unseal_for_sending(message: Message) -> None:
+    """Put the sealed text (a sensitive message outside demo mode) back on the row in memory only: the
+    provider sends it, the database keeps the redacted copy."""
+    if message.sealed:
+        payload = sealing.unseal(message.sealed)
+        message.subject, message.body = payload["subject"], payload["body"]
+        message.data = payload.get("data") or {}
 
 
 def _message_claim(*, message_id: int) -> tuple[Message, int] | None:
@@ -231,10 +280,11 @@ def _message_claim(*, message_id: int) -> tuple[Message, int] | None:
         if message.attempts >= conf.max_attempts():
             message.status = Status.FAILED
             message.locked_until = None
+            message.sealed = ""
             message.last_error = (message.last_error + " | " if message.last_error else "") + (
                 "Hết số lần gửi lại"
             )
-            message.save(update_fields=["status", "locked_until", "last_error"])
+            message.save(update_fields=["status", "locked_until", "last_error", "sealed"])
             return None
         update_fields = ["status", "attempts", "locked_until"]
         first_service = message.attempts == 0 and message.kind == SERVICE and message.channel in (SMS, EMAIL)
@@ -298,8 +348,16 @@ def _message_record_result(*, message_id: int, attempt: int, result: ProviderRes
             message.status = Status.SENT
             message.locked_until = None
             message.last_error = ""
+            message.sealed = ""  # sent: the secret is needed no more
             message.save(
-                update_fields=["provider_message_id", "sent_at", "status", "locked_until", "last_error"]
+                update_fields=[
+                    "provider_message_id",
+                    "sent_at",
+                    "status",
+                    "locked_until",
+                    "last_error",
+                    "sealed",
+                ]
             )
             Message.objects.filter(combined_into=message, sent_at__isnull=True).update(
                 sent_at=message.sent_at
@@ -320,7 +378,8 @@ def _message_record_result(*, message_id: int, attempt: int, result: ProviderRes
             )
         else:
             message.status = Status.FAILED
-        message.save(update_fields=["status", "next_attempt_at", "locked_until", "last_error"])
+            message.sealed = ""  # final: no attempt will need the secret again
+        message.save(update_fields=["status", "next_attempt_at", "locked_until", "last_error", "sealed"])
     logger.warning(
         "notification %s to %s attempt %s: %s (%s)",
         message.public_id,
@@ -362,5 +421,6 @@ def message_cancel(*, message_id: int) -> Message:
         waiting = (*Message.WAITING_STATUSES, Status.RATE_LIMITED)
         if message.status in waiting and not message.provider_message_id:
             message.status = Status.CANCELLED
-            message.save(update_fields=["status"])
+            message.sealed = ""
+            message.save(update_fields=["status", "sealed"])
     return message

@@ -5,17 +5,37 @@ from __future__ import annotations
 import uuid
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Field as SchemaField
+from ninja import Router, Schema, Status
 
 from dichvucong.accounts.api import Message
 from dichvucong.catalogue.models import AgencyProcedure
 from dichvucong.documents.models import StoredDocument
 from dichvucong.dossiers import cases as case_rules
-from dichvucong.dossiers import forms, services
+from dichvucong.dossiers import forms, notices, services
 from dichvucong.dossiers.api.common import DRAFT_FORM_FIELDS, HANDLED, error_status
 from dichvucong.dossiers.api.schemas import Invalid, SubmissionOut
 
 router = Router()
+
+
+class NoticeRecipientsOut(Schema):
+    """Where news of the dossier goes: only contacts proved to be the applicant's (dossiers.notices)."""
+
+    phone: str = SchemaField(description="Số điện thoại nhận tin (che bớt); trống: không gửi SMS")
+    email: str = SchemaField(description="Thư điện tử nhận thông báo (che bớt); trống: không gửi thư")
+    message: str
+
+
+class SubmissionReceiptOut(SubmissionOut):
+    notices_to: NoticeRecipientsOut = SchemaField(
+        description="Thông báo về hồ sơ chỉ gửi tới số điện thoại, thư điện tử đã xác thực của tài khoản"
+    )
+
+    @staticmethod
+    def resolve_notices_to(obj) -> dict:
+        return notices.recipients_note(obj)
+
 
 MULTIPART_SUBMISSION = {
     "parameters": [
@@ -63,7 +83,7 @@ MULTIPART_SUBMISSION = {
 
 @router.post(
     "/submissions",
-    response={200: SubmissionOut, 201: SubmissionOut, 401: Message, 422: Invalid},
+    response={200: SubmissionReceiptOut, 201: SubmissionReceiptOut, 401: Message, 422: Invalid},
     summary="Nộp hồ sơ trong một yêu cầu: tờ khai, giấy tờ và nộp (201 mới, 200 khi gửi lại cùng khóa)",
     openapi_extra=MULTIPART_SUBMISSION,
     operation_id="dichvucong_dossiers_api_submission_create",

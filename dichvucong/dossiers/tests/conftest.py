@@ -11,6 +11,7 @@ from dichvucong.catalogue.importers import records as r
 from dichvucong.catalogue.services import ensure_levels, offering_upsert, procedure_upsert_from_record
 
 User = get_user_model()
+VERIFIED_AT = datetime.datetime(2026, 1, 5, 9, 0, tzinfo=datetime.UTC)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -69,7 +70,9 @@ def build_setup() -> dict:
         id_number="038090012345",
         full_name="Nguyễn Văn An",
         phone="+84912345678",
+        phone_verified_at=VERIFIED_AT,  # by the registration code
         email="an@example.vn",
+        email_verified_at=VERIFIED_AT,  # by the confirmation link
     )
     stranger = User.objects.create_user(
         username="001099012345",

@@ -26,6 +26,30 @@ def committed(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
+# --- eSMS and Zalo ZNS against a local fake server (root conftest: fake_api) -----------------------------
+
+
+@pytest.fixture
+def esms(settings, fake_api):
+    settings.DVC_SMS_PROVIDER = "esms"
+    settings.DVC_ESMS_API_KEY = "KEY-1"
+    settings.DVC_ESMS_SECRET_KEY = "SECRET-1"
+    settings.DVC_ESMS_BRANDNAME = "DVC_TEST"
+    settings.DVC_ESMS_BASE_URL = fake_api.url + "/MainService.svc/json/"
+    settings.DVC_ESMS_TIMEOUT = "0.5"
+    return fake_api
+
+
+@pytest.fixture
+def zns(settings, fake_api):
+    settings.DVC_ZALO_PROVIDER = "zns"
+    settings.DVC_ZALO_ACCESS_TOKEN = "oa-token-1"
+    settings.DVC_ZALO_BASE_URL = fake_api.url
+    settings.DVC_ZALO_TEMPLATES = {"otp.login": "224466"}
+    settings.DVC_ZALO_TIMEOUT = "0.5"
+    return fake_api
+
+
 # --- a scripted SMS provider ---------------------------------------------------------------------------
 
 

@@ -33,7 +33,7 @@ def test_email_reaches_a_real_smtp_server_with_vietnamese_subject_and_body_intac
     assert arrived["Message-ID"] == f"<{message.idempotency_key}@dichvucong.example.vn>"
     assert arrived.get_content_charset() == "utf-8"
     body = arrived.get_content()
-    assert "Kính gửi Trần Thị Ánh Dương," in body
+    assert "Kính gửi “Trần Thị Ánh Dương”," in body  # a citizen's name is quoted (rendering.citizen_text)
     assert "tra cứu thủ tục hành chính, nộp hồ sơ trực tuyến" in body
     assert message.provider_message_id == arrived["Message-ID"]
 

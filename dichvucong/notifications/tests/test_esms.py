@@ -16,17 +16,6 @@ pytestmark = pytest.mark.django_db
 CONFIG = EsmsConfig(api_key="KEY-1", secret_key="SECRET-1", brandname="DVC_TEST")
 
 
-@pytest.fixture
-def esms(settings, fake_api):
-    settings.DVC_SMS_PROVIDER = "esms"
-    settings.DVC_ESMS_API_KEY = "KEY-1"
-    settings.DVC_ESMS_SECRET_KEY = "SECRET-1"
-    settings.DVC_ESMS_BRANDNAME = "DVC_TEST"
-    settings.DVC_ESMS_BASE_URL = fake_api.url + "/MainService.svc/json/"
-    settings.DVC_ESMS_TIMEOUT = "0.5"
-    return fake_api
-
-
 def _otp_message() -> Message:
     (message,) = notify(event="otp.login", phone="0912345678", context={"otp": "482913", "minutes": 5})
     return message

@@ -96,7 +96,7 @@ def test_notify_uses_every_channel_of_the_event_the_person_has_an_address_for():
     ]
     email = next(m for m in messages if m.channel == "email")
     assert email.subject == "Chào mừng bạn đến với Dịch vụ công"
-    assert "Kính gửi Nguyễn Thị Thử Nghiệm," in email.body
+    assert "Kính gửi “Nguyễn Thị Thử Nghiệm”," in email.body
     assert all(m.user == user and m.sensitive is False for m in messages)
 
 

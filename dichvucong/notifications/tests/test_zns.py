@@ -8,16 +8,6 @@ from dichvucong.notifications.tests.factories import make_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def zns(settings, fake_api):
-    settings.DVC_ZALO_PROVIDER = "zns"
-    settings.DVC_ZALO_ACCESS_TOKEN = "oa-token-1"
-    settings.DVC_ZALO_BASE_URL = fake_api.url
-    settings.DVC_ZALO_TEMPLATES = {"otp.login": "224466"}
-    settings.DVC_ZALO_TIMEOUT = "0.5"
-    return fake_api
-
-
 def _otp_message() -> Message:
     (message,) = notify(event="otp.login", zalo_phone="0912345678", context={"otp": "482913", "minutes": 5})
     return message
