@@ -19,7 +19,7 @@ from ninja import Query, Router, Schema, Status
 from dichvucong.accounts.api import Message, has_second_factor, token_or_session
 from dichvucong.core.ratelimit import client_ip
 from dichvucong.delivery import selectors, services, webhooks
-from dichvucong.delivery.carriers.registry import carrier_get
+from dichvucong.delivery.carriers.registry import carrier_label
 from dichvucong.delivery.states import Kind, State
 
 router = Router(tags=["Bưu chính"], auth=token_or_session)
@@ -76,10 +76,7 @@ class ShipmentOut(Schema):
 
     @staticmethod
     def resolve_carrier_label(obj) -> str:
-        try:
-            return carrier_get(obj.carrier).label
-        except LookupError:
-            return obj.carrier
+        return carrier_label(obj.carrier)
 
 
 class ShipmentDetailOut(ShipmentOut):

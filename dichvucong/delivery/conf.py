@@ -3,7 +3,7 @@ environment variable of the same name, otherwise the default here (the notificat
 
 | name | default | meaning |
 |---|---|---|
-| DVC_DELIVERY_CARRIER | demo | carrier for new orders: demo, vnpost |
+| DVC_DELIVERY_CARRIER | demo (demo mode), none | carrier for new orders: vnpost, none, demo (demo only) |
 | DVC_DELIVERY_RETRY_DELAYS | 60,300,1800,7200,21600 | seconds before each new try of a failed order call |
 | DVC_DELIVERY_POLL_SECONDS | 1800 | poll a shipment's status at most this often (carriers that allow it) |
 | DVC_DELIVERY_LEASE_SECONDS | 120 | how long one worker owns an order call (> the carrier timeout) |
@@ -13,13 +13,16 @@ environment variable of the same name, otherwise the default here (the notificat
 
 from __future__ import annotations
 
-from dichvucong.notifications.conf import dev_mode, flag, number, text, value
+from dichvucong.core.modes import demo_mode
+from dichvucong.notifications.conf import OFF, dev_mode, flag, number, text, value
 
-__all__ = ["dev_mode", "flag", "number", "text", "value"]
+__all__ = ["demo_mode", "dev_mode", "flag", "number", "text", "value"]
 
 
 def carrier_name() -> str:
-    return text("DVC_DELIVERY_CARRIER", "demo").strip().lower() or "demo"
+    """The carrier for new orders; "" when none is configured (outside demo mode by default)."""
+    name = text("DVC_DELIVERY_CARRIER", "demo" if demo_mode() else "").strip().lower()
+    return "" if name in OFF else name
 
 
 def retry_delays() -> tuple[int, ...]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 
 from dichvucong.accounts.models import User
-from dichvucong.delivery.carriers.registry import carrier_get
+from dichvucong.delivery.carriers.registry import carrier_label
 from dichvucong.delivery.models import Shipment
 from dichvucong.delivery.states import ORDER_CREATED, TIMELINE, Kind, State
 from dichvucong.dossiers.models import Dossier, DossierEvent
@@ -24,13 +24,6 @@ NOTIFY = {
     (Kind.DELIVERY, State.DELIVERED): "delivery.delivered",
     (Kind.DELIVERY, State.FAILED): "delivery.failed",
 }
-
-
-def carrier_label(name: str) -> str:
-    try:
-        return carrier_get(name).label
-    except LookupError:
-        return name
 
 
 def timeline_add(*, shipment: Shipment, action: str, label: str, actor: User | None, note: str = "") -> None:

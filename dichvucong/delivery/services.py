@@ -18,7 +18,7 @@ from django.utils import timezone
 from dichvucong.accounts.models import AgencyMembership, StaffRole, User
 from dichvucong.delivery import conf, effects
 from dichvucong.delivery.carriers.base import OrderRequest, OrderResult, Party, StatusReport
-from dichvucong.delivery.carriers.registry import carrier_get
+from dichvucong.delivery.carriers.registry import carrier_get, carrier_is_demo
 from dichvucong.delivery.models import Shipment, ShipmentEvent
 from dichvucong.delivery.states import ACTIVE, BLOCKING, RANK, Kind, State, can_move
 from dichvucong.dossiers.models import Dossier, ResultDelivery
@@ -114,6 +114,10 @@ def _shipment_create(*, dossier_id: int, kind: str, actor, cod_amount: int, carr
         return existing
     address = _check_can_order(dossier, kind)
     carrier_name = carrier or conf.carrier_name()
+    if not carrier_name:
+        raise DeliveryError(
+            "Chưa cấu hình đơn vị bưu chính (DVC_DELIVERY_CARRIER): không đặt được đơn.", code="no_carrier"
+        )
     carrier_get(carrier_name)  # LookupError for a misconfigured name, before anything is written
     agency, citizen = _agency_party(dossier), _citizen_party(dossier, address)
     sender, recipient = (citizen, agency) if kind == Kind.PICKUP else (agency, citizen)
@@ -472,11 +476,11 @@ def _store_proof(*, staff: User, shipment: Shipment, upload: UploadedFile):
 
 def shipment_simulate(*, shipment_id: int, staff: User, state: str) -> Shipment:
     """Demo mode only: pretend the demo carrier reported ``state`` (as a webhook would)."""
-    if not conf.dev_mode():
+    if not conf.demo_mode():
         raise DeliveryError("Chỉ dùng ở chế độ thử nghiệm.", code="forbidden")
     with transaction.atomic():
         shipment = _locked_for_postal(shipment_id=shipment_id, staff=staff)
-        if not carrier_get(shipment.carrier).is_demo or state not in RANK or not shipment.waybill:
+        if not carrier_is_demo(shipment.carrier) or state not in RANK or not shipment.waybill:
             raise DeliveryError("Chỉ mô phỏng được đơn của bưu điện thử nghiệm.", code="illegal")
         report = StatusReport(
             waybill=shipment.waybill,

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from dichvucong.accounts.decorators import staff_required
 from dichvucong.delivery import conf, selectors, services
-from dichvucong.delivery.carriers.registry import carrier_get
+from dichvucong.delivery.carriers.registry import carrier_is_demo, carrier_label
 from dichvucong.delivery.forms import DeliveredForm, ReasonForm
 from dichvucong.delivery.states import RANK, Kind, State
 
@@ -61,11 +61,10 @@ def order_detail(request: HttpRequest, public_id) -> HttpResponse:
             if done:
                 messages.success(request, done)
                 return redirect("delivery:order_detail", public_id=shipment.public_id)
-    carrier = carrier_get(shipment.carrier)
     context = {
         "shipment": shipment,
         "dossier": shipment.dossier,
-        "carrier_label": carrier.label,
+        "carrier_label": carrier_label(shipment.carrier),
         "actions": services.staff_actions_for(shipment),
         "delivered_form": delivered_form,
         "reason_form": reason_form,
@@ -74,7 +73,9 @@ def order_detail(request: HttpRequest, public_id) -> HttpResponse:
         "can_retry": shipment.state == State.CREATED
         and not shipment.waybill
         and shipment.next_request_at is None,
-        "simulate": SIMULATE if carrier.is_demo and conf.dev_mode() and shipment.waybill else (),
+        "simulate": SIMULATE
+        if carrier_is_demo(shipment.carrier) and conf.demo_mode() and shipment.waybill
+        else (),
         "cash_collect_url": _cash_collect_url(shipment) if shipment.kind == Kind.DELIVERY else "",
         "state_labels": dict(State.choices),
     }

@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 
+from dichvucong.core.modes import demo_mode
+
 T = TypeVar("T")
 
 # Retry after 1 min, 5 min, 30 min, 2 h: five attempts in all.
@@ -66,9 +68,19 @@ def text(name: str, default: str = "") -> str:
 # --- channels and providers ---------------------------------------------------------------------------
 
 
+# Outside demo mode: e-mail goes by SMTP, SMS must be chosen (the portal refuses to start without it),
+# Zalo is off until configured. In demo mode every channel defaults to its offline demo provider.
+PRODUCTION_DEFAULTS = {"email": "smtp", "sms": "", "zalo": ""}
+OFF = {"", "none", "off", "0", "false", "no"}
+
+
 def provider_name(channel: str) -> str:
-    """DVC_EMAIL_PROVIDER (demo | smtp), DVC_SMS_PROVIDER (demo | esms), DVC_ZALO_PROVIDER (demo | zns)."""
-    return text(f"DVC_{channel.upper()}_PROVIDER", "demo").strip().lower()
+    """DVC_EMAIL_PROVIDER (smtp | demo), DVC_SMS_PROVIDER (esms | demo), DVC_ZALO_PROVIDER (zns | demo |
+    none): the provider a channel uses, "" when the channel is off. Demo providers are refused outside
+    demo mode (registry.provider_get)."""
+    default = "demo" if demo_mode() else PRODUCTION_DEFAULTS.get(channel, "")
+    name = text(f"DVC_{channel.upper()}_PROVIDER", default).strip().lower()
+    return "" if name in OFF else name
 
 
 def dev_mode() -> bool:

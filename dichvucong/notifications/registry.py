@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 
+from dichvucong.core.modes import demo_mode
 from dichvucong.notifications import conf
 from dichvucong.notifications.providers.base import Provider
 
@@ -42,12 +43,27 @@ def provider_class(channel: str, name: str) -> type[Provider]:
 
 
 def provider_get(channel: str, name: str) -> Provider:
-    return provider_class(channel, name)()
+    """A provider to send with. A demo provider (``is_demo``) only in demo mode (DVC_DEMO=1): elsewhere it
+    would swallow real citizens' messages."""
+    cls = provider_class(channel, name)
+    if cls.is_demo and not demo_mode():
+        raise LookupError(
+            f"The {channel} provider {name!r} is a demo provider: only in demo mode (DVC_DEMO=1)"
+        )
+    return cls()
 
 
 def provider_for_channel(channel: str) -> Provider:
     """The configured provider: DVC_EMAIL_PROVIDER, DVC_SMS_PROVIDER, DVC_ZALO_PROVIDER."""
-    return provider_get(channel, conf.provider_name(channel))
+    name = conf.provider_name(channel)
+    if not name:
+        raise LookupError(f"No {channel} provider configured (DVC_{channel.upper()}_PROVIDER)")
+    return provider_get(channel, name)
+
+
+def channel_enabled(channel: str) -> bool:
+    """Whether messages may be queued on this channel: a provider is configured (Zalo may be off)."""
+    return bool(conf.provider_name(channel))
 
 
 def provider_is_demo(channel: str, name: str) -> bool:

@@ -4,7 +4,7 @@
 from django import template
 
 from dichvucong.delivery import selectors
-from dichvucong.delivery.effects import carrier_label
+from dichvucong.delivery.carriers.registry import carrier_label
 from dichvucong.dossiers.selectors import mask_name
 
 register = template.Library()

@@ -231,14 +231,13 @@ def test_cancel_before_pickup_only(world, committed):
 
 def test_simulation_is_for_demo_mode_and_the_demo_carrier(world, committed, settings):
     dossier, shipment = _order(world, committed)
-    settings.DVC_DEV = False
-    settings.DEBUG = False
+    settings.DVC_DEMO_MODE = False
     before = snapshot(dossier)
     with pytest.raises(services.DeliveryError):
         services.shipment_simulate(shipment_id=shipment.pk, staff=world["postal"], state=State.DELIVERED)
     assert snapshot(dossier) == before
 
-    settings.DVC_DEV = True
+    settings.DVC_DEMO_MODE = True
     services.shipment_simulate(shipment_id=shipment.pk, staff=world["postal"], state=State.DELIVERED)
 
     dossier.refresh_from_db()
