@@ -20,6 +20,7 @@ from ninja.utils import normalize_path
 
 NON_FIELD = "__all__"  # as Django forms name errors that belong to no one field
 BODY_SOURCES = {"body", "form", "file"}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 class Message(Schema):
@@ -120,7 +121,8 @@ def api_operations(api: NinjaAPI) -> Iterator[tuple[str, Operation]]:
 def document_request_errors(api: NinjaAPI) -> list[str]:
     """Document what ninja itself answers: 422 ``FormErrors`` on every operation that reads a body, query
     or path, 400 ``Message`` when it parses a body, 404 when it takes a path parameter, 401 when it needs
-    a credential. Call after the routers are added. Returns the operations it changed."""
+    a credential, 403 when a session credential needs its CSRF token. Call after the routers are added.
+    Returns the operations it changed."""
     changed = []
     for path, operation in api_operations(api):
         sources = {model.__ninja_param_source__ for model in operation.models}
@@ -143,6 +145,9 @@ def document_request_errors(api: NinjaAPI) -> list[str]:
             added[404] = Message  # a path naming nothing (ninja's Http404 answer)
         if operation.auth_callbacks and 401 not in responses:
             added[401] = Message  # no or a wrong credential (ninja's answer)
+        csrf = any(getattr(auth, "csrf", False) for auth in operation.auth_callbacks)
+        if csrf and set(operation.methods) - SAFE_METHODS and 403 not in responses:
+            added[403] = Message  # a session without its CSRF token ("CSRF check Failed")
         if added:
             responses.update(operation._create_response_model_multiple(added))
             changed.append(f"{'/'.join(operation.methods)} {path}")

@@ -17,6 +17,7 @@ from ninja import Field as SchemaField
 from ninja import Query, Router, Schema, Status
 
 from dichvucong.accounts.api import Message, has_second_factor, token_or_session
+from dichvucong.core.api_schemas import FieldError
 from dichvucong.core.ratelimit import client_ip
 from dichvucong.delivery import selectors, services, webhooks
 from dichvucong.delivery.carriers.registry import carrier_label
@@ -117,14 +118,9 @@ class ActionIn(Schema):
     )
 
 
-class Conflict(Schema):
+class ShipmentConflict(Schema):
     detail: str
     code: str = SchemaField(description="illegal: trạng thái không cho phép; stale: trạng thái vừa đổi")
-
-
-class FieldError(Schema):
-    detail: str
-    field: str | None
 
 
 class ReportResult(Schema):
@@ -191,7 +187,7 @@ def postal_detail(request: HttpRequest, public_id: uuid.UUID):
         401: Message,
         403: Message,
         404: Message,
-        409: Conflict,
+        409: ShipmentConflict,
         422: FieldError,
     },
     summary="Nhân viên bưu điện ghi nhận: đã nhận, đang phát, đã phát, không thành công, chuyển hoàn",
