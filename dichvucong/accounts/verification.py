@@ -16,7 +16,7 @@ from __future__ import annotations
 import secrets
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from dichvucong.accounts.models import AuditEvent, StaffRole, User
@@ -62,6 +62,22 @@ def identity_verified_holder(*, id_type: str, id_number: str) -> User | None:
         .filter(identity_verified_at__isnull=False)
         .first()
     )
+
+
+def identity_account_for_number(*, id_number: str) -> User | None:
+    """The account a record about this number belongs to (a dossier filed at the counter): the holder who
+    proved it; else the one account that declared it; None when several declared it and none proved it
+    (any of them may be someone who typed another person's number)."""
+    if not id_number:
+        return None
+    holders = list(
+        User.objects.filter(id_number=id_number, kind__in=CITIZEN_KINDS).order_by(
+            F("identity_verified_at").asc(nulls_last=True), "pk"
+        )[:2]
+    )
+    if holders and (holders[0].identity_verified_at is not None or len(holders) == 1):
+        return holders[0]
+    return None
 
 
 def username_for_identity(*, id_number: str, exclude_pk: int | None = None) -> str:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dichvucong.accounts.models import User
+from dichvucong.accounts.verification import identity_account_for_number
 from dichvucong.catalogue.models import AgencyProcedure
 from dichvucong.catalogue.models import Channel as CatalogueChannel
 from dichvucong.dossiers import codes
@@ -173,7 +174,8 @@ def dossier_counter_intake(
     if version is None or not offering.is_active:
         raise DossierError("Thủ tục này không còn được tiếp nhận tại cơ quan đã chọn.", field="offering")
     id_number = (fields.get("applicant_id_number") or "").strip()
-    account = User.objects.filter(id_number=id_number).first() if id_number else None
+    # Several accounts may declare one number: only its proven holder, or the sole declarer, gets the dossier.
+    account = identity_account_for_number(id_number=id_number)
     with transaction.atomic():
         draft = Dossier.objects.create(
             procedure=offering.procedure,

@@ -269,3 +269,18 @@ def test_default_providers_depend_on_demo_mode(settings, monkeypatch):
     assert idp.enabled_names() == ["demo"]
     settings.DVC_DEMO_MODE = False
     assert idp.enabled_names() == []
+
+
+def test_a_record_about_a_number_goes_to_its_proven_holder_never_to_one_of_several_declarers(
+    squatter, counter
+):
+    assert verification.identity_account_for_number(id_number=X) == squatter  # the only one: as before
+
+    owner = CitizenFactory(id_number=X, username=f"{X}.2", phone="+84987000004")
+    assert verification.identity_account_for_number(id_number=X) is None  # which of the two is the person?
+
+    verification.identity_verify_at_counter(
+        staff=counter.user, user=owner, agency=counter.agency, id_number=X, card_checked=True
+    )
+    assert verification.identity_account_for_number(id_number=X) == owner
+    assert verification.identity_account_for_number(id_number="") is None
