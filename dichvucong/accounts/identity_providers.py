@@ -181,10 +181,12 @@ def _account_from_claims(*, claims: Claims) -> User:
 def external_identity_sign_in(*, provider: str, claims: Claims) -> User | None:
     """The account for verified claims, or None (inactive account, or a number another account proved).
 
-    1. An account already linked to this identity: the claims' number is proven for it now if it was not.
+    1. The account linked to this identity, if it proved the number the claims carry.
     2. Else the account whose holder proved the number, then linked.
     3. Else a new account, proven and linked. Accounts that only typed the number lose it
        (verification.identity_verify): a sign-in never links to them by ID number.
+    A link to an account that has not proven the claims' number was made by ID number before numbers were
+    proven (possibly to someone who typed another person's number): it is dropped, not trusted.
     """
     get(provider)
     identity = (
@@ -192,15 +194,13 @@ def external_identity_sign_in(*, provider: str, claims: Claims) -> User | None:
         .filter(provider=provider, subject=claims.subject)
         .first()
     )
+    if identity is not None and not _proves(identity.user, claims):
+        identity.delete()
+        identity = None
     if identity is not None:
         user = identity.user
         if not user.is_active:
             return None
-        if not _proves(user, claims):
-            try:
-                _prove(user=user, claims=claims)
-            except verification.IdentityError:
-                return None
     elif not claims.id_number:
         return None
     else:

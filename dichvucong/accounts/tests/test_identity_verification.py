@@ -234,6 +234,16 @@ def test_claim_with_another_number_or_an_identity_linked_elsewhere_is_refused(sq
     assert AuditEvent.objects.count() == before[1] and Message.objects.count() == before[2]
 
 
+def test_a_link_made_by_number_before_numbers_were_proven_is_dropped_not_trusted(squatter):
+    ExternalIdentity.objects.create(user=squatter, provider="demo", subject=f"demo-{X}")  # the old behaviour
+
+    user = idp.external_identity_sign_in(provider="demo", claims=_claims())
+
+    squatter.refresh_from_db()
+    assert user != squatter and user.identity_verified_by == "vneid"
+    assert squatter.id_number == "" and ExternalIdentity.objects.get().user == user
+
+
 def test_linking_claims_with_a_number_the_account_did_not_prove_is_refused(squatter):
     with pytest.raises(ValueError):
         idp.external_identity_link(user=squatter, provider="demo", claims=_claims())
