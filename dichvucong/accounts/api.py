@@ -17,6 +17,7 @@ from dichvucong.accounts import captcha, forms, limits, services
 from dichvucong.accounts.identity import mask_phone
 from dichvucong.accounts.models import LoginEvent, OneTimeCode, User
 from dichvucong.agencies.models import AdministrativeUnit
+from dichvucong.core.api_schemas import FormErrors, Message
 from dichvucong.core.ratelimit import client_ip, hit
 
 router = Router(tags=["Tài khoản"])
@@ -47,18 +48,9 @@ def has_second_factor(request: HttpRequest) -> bool:
     return getattr(request, "bearer_user", None) == user
 
 
-class Message(Schema):
-    detail: str
-
-
 class TooManyOut(Schema):
     detail: str
     retry_after: int = SchemaField(description="Số giây cần đợi (bằng tiêu đề Retry-After)")
-
-
-class FormErrors(Schema):
-    detail: str
-    errors: dict[str, list[str]]
 
 
 class CaptchaOut(Schema):
