@@ -10,6 +10,7 @@ from dichvucong.dossiers.models import Dossier, Status
 from dichvucong.dossiers.workflow import is_own_dossier
 from dichvucong.processing.late import DRAFTERS, MAX_RESCHEDULES, one_working_day_left
 from dichvucong.processing.models import HandoverKind, NoticeState, Track, TrackState
+from dichvucong.processing.services import START_ROLES
 
 R = StaffRole
 LABELS = {
@@ -49,7 +50,7 @@ def actions_for(*, dossier: Dossier, user: User, roles: set[str]) -> list[str]:
     track = track_of(dossier)
     found: list[str] = []
     status = dossier.status
-    if status == Status.ACCEPTED and track is None and roles & {R.RECEPTIONIST, R.HEAD_OF_UNIT, R.LEADER}:
+    if status == Status.ACCEPTED and track is None and roles & START_ROLES:
         found.append("start")
     holding = (
         track is not None

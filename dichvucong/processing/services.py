@@ -258,6 +258,10 @@ def _data(entry: ControlSheetEntry) -> dict:
 # --- start, forward, send back, recall, reassign ------------------------------------------------
 
 
+# Who hands an accepted dossier to processing (the page offers "Chuyển xử lý" to them, the API the same).
+START_ROLES = {R.RECEPTIONIST, R.HEAD_OF_UNIT, R.LEADER}
+
+
 def processing_start(
     *,
     dossier_id: int,
@@ -269,6 +273,8 @@ def processing_start(
     """The counter hands an accepted dossier to the first step of its workflow (Chuyển xử lý)."""
 
     def effect(locked: Dossier) -> dict:
+        if not START_ROLES & roles_of(user=officer, agency_id=locked.agency_id):
+            raise TransitionRefused("Bạn không có quyền thực hiện thao tác này với hồ sơ.", code="forbidden")
         if Track.objects.filter(dossier=locked).exists():
             raise TransitionRefused("Hồ sơ đã được chuyển xử lý.", code="stale")
         workflow = workflows.workflow_for(locked)
