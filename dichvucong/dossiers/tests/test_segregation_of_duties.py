@@ -23,9 +23,13 @@ User = get_user_model()
 API = "/api/v1"
 
 
-def _own_submitted(setup, *, applicant) -> Dossier:
-    """A dossier ``applicant`` files online for themselves, with its two required papers."""
+def _submitted(setup, *, applicant, owner_id_number: str = "") -> Dossier:
+    """A dossier ``applicant`` files online, with its two required papers (about someone else when
+    ``owner_id_number`` is given)."""
     dossier = services.dossier_create_draft(applicant=applicant, offering=setup["offering"])
+    if owner_id_number:
+        dossier.owner_id_number = owner_id_number
+        dossier.save(update_fields=["owner_id_number"])
     for component in services.components_for(dossier)[:2]:
         services.dossier_attach(
             dossier=dossier,
@@ -59,7 +63,7 @@ def colleague(setup):
 def own(setup):
     setup["receptionist"].phone = "+84911222333"
     setup["receptionist"].save(update_fields=["phone"])
-    return _own_submitted(setup, applicant=setup["receptionist"])
+    return _submitted(setup, applicant=setup["receptionist"])
 
 
 def test_a_receptionist_cannot_accept_the_dossier_he_filed_for_himself(setup, own, colleague):
@@ -102,17 +106,7 @@ def test_no_other_reception_action_on_ones_own_dossier(setup, own, act):
 def test_a_dossier_about_the_officer_filed_by_someone_else_is_refused_too(setup, colleague):
     setup["receptionist"].id_number = "038077000111"
     setup["receptionist"].save(update_fields=["id_number"])
-    dossier = services.dossier_create_draft(applicant=setup["citizen"], offering=setup["offering"])
-    dossier.owner_id_number = "038077000111"
-    dossier.save(update_fields=["owner_id_number"])
-    for component in services.components_for(dossier)[:2]:
-        services.dossier_attach(
-            dossier=dossier,
-            applicant=setup["citizen"],
-            component=component,
-            upload=pdf(content=PDF + f"owner{component.pk}".encode()),
-        )
-    services.dossier_submit(dossier_id=dossier.pk, applicant=setup["citizen"])
+    dossier = _submitted(setup, applicant=setup["citizen"], owner_id_number="038077000111")
     before = _state(dossier)
 
     with pytest.raises(TransitionRefused, match="của chính mình"):
