@@ -68,6 +68,11 @@ class FakeEsms:
         self.thread.start()
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
 
+    def reset(self) -> None:
+        with self.lock:
+            self.received.clear()
+            self.contents.clear()
+
     def repeats(self) -> int:
         with self.lock:
             return sum(count - 1 for count in self.received.values())
@@ -129,6 +134,18 @@ class Stack:
             log="worker.log",
         )
 
+    def reset(self) -> None:
+        """Between scenarios: no sweeper yet, a live task worker, both web workers up, counters at zero."""
+        if self.sweeper and self.sweeper.poll() is None:
+            os.killpg(self.sweeper.pid, signal.SIGTERM)
+            self.sweeper.wait(timeout=10)
+        if self.worker is None or self.worker.poll() is not None:
+            self.start_worker()
+        self.wait_web_workers()
+        self.kills.clear()
+        if self.esms:
+            self.esms.reset()
+
     def start_sweeper(self) -> None:
         if self.sweeper is None or self.sweeper.poll() is not None:
             self.sweeper = self._manage("sweep_notifications", "--every", "1", "-v", "0", log="sweeper.log")
@@ -164,9 +181,14 @@ class Stack:
         if restart:  # as a supervisor (systemd, the compose file) would
             self.start_worker()
 
-    def restart_site(self) -> None:
-        self.site.stop()
-        self.site.start()
+    def crash_and_restart_site(self) -> None:
+        """The whole server dies at once (master and workers, SIGKILL), then starts again."""
+        process = self.site.process
+        if process and process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+            self.kills["web server (all processes)"] += 1
+        self.site.start(cache_table=False)
 
     def stop(self) -> None:
         for process in (self.worker, self.sweeper):
@@ -241,6 +263,22 @@ def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> tu
         parts.append(head.encode() + content + b"\r\n")
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+class Clock:
+    """Seconds spent in each phase of a scenario, for the report."""
+
+    def __init__(self) -> None:
+        self.start = self.last = time.monotonic()
+        self.phases: dict[str, float] = {}
+
+    def mark(self, phase: str) -> None:
+        now = time.monotonic()
+        self.phases[phase] = round(self.phases.get(phase, 0) + now - self.last, 1)
+        self.last = now
+
+    def total(self) -> float:
+        return round(time.monotonic() - self.start, 1)
 
 
 class Outcomes:

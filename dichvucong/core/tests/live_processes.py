@@ -120,11 +120,12 @@ class LiveSite:
         env.update(extra)
         return env
 
-    def start(self) -> LiveSite:
+    def start(self, *, cache_table: bool = True) -> LiveSite:
         (self.tmp / "static").mkdir(exist_ok=True)
-        subprocess.run(
-            [str(BIN / "python"), "manage.py", "createcachetable"], cwd=ROOT, env=self.env, check=True
-        )
+        if cache_table:  # not again when the same site restarts
+            subprocess.run(
+                [str(BIN / "python"), "manage.py", "createcachetable"], cwd=ROOT, env=self.env, check=True
+            )
         self.process = subprocess.Popen(
             [
                 str(BIN / "gunicorn"),
