@@ -164,7 +164,7 @@ class Stack:
         self.kills["web"] += 1
         return victim
 
-    def wait_web_workers(self, timeout: float = 30) -> None:
+    def wait_web_workers(self, timeout: float = 60) -> None:
         """Until gunicorn's master has replaced the killed workers (two alive, both answering)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

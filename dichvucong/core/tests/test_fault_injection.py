@@ -3,17 +3,20 @@ nothing twice.
 
 The portal runs as in production on loopback: gunicorn with two worker processes, the task worker
 (``db_worker``) and, once the faults are over, the outbox sweeper (``sweep_notifications``). SMS go to a fake
-eSMS server that counts requests by RequestId (the message's idempotency key). During each scenario a web
-worker and the task worker are killed (``kill -9``) while requests and deliveries are in flight; clients
-resend what was cut off, as a phone app or the payment gateway would. Afterwards:
+eSMS server that counts requests by RequestId (the message's idempotency key). During each of three rounds a
+web worker and the task worker are killed (``kill -9``) while requests and deliveries are in flight (the task
+worker is restarted at once, as its supervisor would); clients resend what was cut off, as a phone app or the
+payment gateway would. Then the whole server is killed and started again, and everything is sent once more.
+Afterwards:
 
-- submissions: every acknowledged submission exists exactly once (the Idempotency-Key), codes are unique and
-  without gaps per agency and day (the counter commits with the dossier), a resend after restart answers the
-  same dossier;
+- submissions: every submission exists exactly once (the Idempotency-Key) and every answer names it, codes
+  are unique and without gaps per agency and day (the counter commits with the dossier);
 - payment IPNs: each payment is applied fully (transaction, fee, receipt, dossier resumed, one "applied" log,
-  one notice) or not at all; replaying every IPN after a restart applies nothing twice;
+  one notice of each kind) or not at all; replaying every IPN after the restart applies nothing twice;
 - notifications: every message ends sent (or combined into one sent) and reached the provider under its own
-  RequestId; a resend after a killed delivery carries the same RequestId (eSMS answers 124), never a new one.
+  RequestId; a resend after a killed delivery carries the same RequestId (eSMS answers 124), never a new
+  one. A task a killed worker held stays RUNNING in django-tasks-db; the outbox sweeper takes the message
+  over once its lease has expired.
 
 PostgreSQL only: SQLite cannot serve several processes writing at once in this way.
 """
@@ -189,7 +192,7 @@ def _files(setup: dict, owner_number: int) -> dict:
     }
 
 
-def test_submissions_survive_killed_workers(stack, settings, tmp_path):
+def test_submissions_survive_killed_workers(stack):
     from dichvucong.dossiers.models import Dossier, DossierEvent, DossierFile, Status
     from dichvucong.dossiers.tests.conftest import build_setup
 
@@ -431,7 +434,7 @@ def test_payment_ipns_apply_once_or_not_at_all_when_workers_die(stack, settings)
 # --- (c) notification sending -------------------------------------------------------------------------------
 
 
-def test_every_message_is_sent_once_or_retried_when_workers_die(stack, settings, esms):
+def test_every_message_is_sent_once_or_retried_when_workers_die(stack, esms):
     from dichvucong.dossiers.tests.conftest import build_setup
     from dichvucong.notifications.models import Message
     from dichvucong.notifications.services import notify
