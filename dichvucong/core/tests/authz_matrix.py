@@ -30,6 +30,7 @@ RECEPTION = ("receptionist", "specialist", "head_of_unit", "leader", "clerk", "a
 PROCESSING = ("receptionist", "specialist", "head_of_unit", "leader", "clerk")
 PAYMENT_VIEW = ("receptionist", "specialist", "head_of_unit", "leader", "agency_admin", "postal")
 CASH = ("postal", "receptionist")
+DRAFTERS = ("specialist", "head_of_unit", "leader")  # Mẫu 04/05
 
 
 def x(*roles: str) -> frozenset[str]:
@@ -51,10 +52,37 @@ class Route:
     args: dict[str, str] = field(default_factory=dict)
     strict: bool = True
     note: str = ""
+    unsafe_allow: frozenset[str] | None = None  # who may POST/PUT/PATCH/DELETE, when not ``allow``
+    also_refused: frozenset[int] = frozenset()  # further statuses that mean "refused" here (see note)
+    any_citizen: bool = False  # shows any citizen to the allowed actors by design (no content check)
+    methods: tuple[str, ...] | None = None  # web: GET and POST unless given
+
+    def allows(self, actor: str, method: str) -> bool:
+        if method != "GET" and self.unsafe_allow is not None:
+            return actor in self.unsafe_allow
+        return actor in self.allow
 
 
-def r(allow, strict: bool = True, note: str = "", **args: str) -> Route:
-    return Route(allow=frozenset(allow), args=args, strict=strict, note=note)
+def r(
+    allow,
+    strict: bool = True,
+    note: str = "",
+    unsafe_allow=None,
+    also_refused=(),
+    any_citizen: bool = False,
+    methods: tuple[str, ...] | None = None,
+    **args: str,
+) -> Route:
+    return Route(
+        allow=frozenset(allow),
+        args=args,
+        strict=strict,
+        note=note,
+        unsafe_allow=None if unsafe_allow is None else frozenset(unsafe_allow),
+        also_refused=frozenset(also_refused),
+        any_citizen=any_citizen,
+        methods=methods,
+    )
 
 
 DOSSIER = "dossier.public_id"  # accepted, at agency X, of citizen A
@@ -67,7 +95,7 @@ WEB: dict[str, Route] = {
     "home": r(PUBLIC),
     "healthz": r(PUBLIC),
     "set_language": r(PUBLIC),
-    "api-v1:openapi-json": r(PUBLIC),
+    "api-v1:openapi-json": r(PUBLIC, methods=("GET",), note="GET only: each answer builds the whole schema"),
     "api-v1:openapi-view": r(PUBLIC),
     # catalogue and agencies: public information
     "catalogue:procedure_list": r(PUBLIC),
@@ -100,6 +128,11 @@ WEB: dict[str, Route] = {
     "accounts:staff_list": r(xy("agency_admin")),
     "accounts:staff_create": r(xy("agency_admin")),
     "accounts:staff_detail": r(x("agency_admin"), staff_id="x_specialist.pk"),
+    # identity checked at any counter: the citizen shows the card to a receptionist of any agency
+    "accounts:identity_counter": r(xy("receptionist"), any_citizen=True),
+    "accounts:identity_counter_confirm": r(xy("receptionist"), any_citizen=True, user_id="citizen_a.pk"),
+    "accounts:identity_vneid_start": r(CITIZENS),
+    "accounts:identity_vneid_callback": r(SIGNED_IN, strict=False),
     # notifications
     "notifications:outbox": r(NOBODY, note="superusers and holders of the outbox permission"),
     # documents: the citizen's own papers
@@ -121,7 +154,7 @@ WEB: dict[str, Route] = {
     "dossiers:form_pdf": r(OWNER, public_id=DOSSIER, form_name="=mau-01"),
     # dossiers: reception (một cửa)
     "dossiers:queue": r(xy(*RECEPTION)),
-    "dossiers:counter_intake": r(xy(*RECEPTION)),
+    "dossiers:counter_intake": r(xy("receptionist")),
     "dossiers:ledger": r(xy(*RECEPTION)),
     "dossiers:staff_detail": r(x(*RECEPTION), public_id=DOSSIER),
     "dossiers:staff_form_pdf": r(x(*RECEPTION), public_id=DOSSIER, form_name="=mau-01"),
@@ -154,6 +187,8 @@ WEB: dict[str, Route] = {
     ),
     "counters:book_confirm": r(
         PUBLIC,
+        unsafe_allow=SIGNED_IN,
+        note="staff accounts are refused by booking_create with a message",
         strict=False,
         code="agency_x.code",
         offering_id="offering.pk",
@@ -207,7 +242,7 @@ API: dict[str, Route] = {
         "accounts.captcha_new": r(PUBLIC),
         "accounts.register": r(PUBLIC),
         "accounts.register_verify": r(PUBLIC),
-        "accounts.token_create": r(PUBLIC),
+        "accounts.token_create": r(PUBLIC, strict=False, note="401: the example credentials are wrong"),
         "accounts.logout_all": r(SIGNED_IN),
         "accounts.me": r(SIGNED_IN),
         "accounts.me_update": r(SIGNED_IN),
@@ -231,7 +266,7 @@ API: dict[str, Route] = {
         "dossiers.tracking": r(PUBLIC, strict=False),
         "processing.inbox": r(xy(*PROCESSING)),
         "processing.detail": r(x(*PROCESSING), public_id=DOSSIER),
-        "processing.start": r(x(*PROCESSING), public_id=DOSSIER),
+        "processing.start": r(x("receptionist", "head_of_unit", "leader"), public_id=DOSSIER),
         "processing.forward": r(x(*PROCESSING), public_id=DOSSIER),
         "processing.send_back": r(x(*PROCESSING), public_id=DOSSIER),
         "processing.recall": r(x(*PROCESSING), public_id=DOSSIER),
@@ -240,17 +275,24 @@ API: dict[str, Route] = {
         "processing.draft_result_file": r(x(*PROCESSING), public_id=DOSSIER, draft_id="draft_result.pk"),
         "processing.issue_result": r(x(*PROCESSING), public_id=DOSSIER),
         "processing.return_result": r(x(*PROCESSING), public_id=DOSSIER),
-        "processing.late_notice": r(x(*PROCESSING), public_id=DOSSIER),
+        "processing.late_notice": r(x(*DRAFTERS), public_id=DOSSIER),
         "processing.late_notice_decision": r(x(*PROCESSING), public_id=DOSSIER),
-        "processing.stop_notice": r(x(*PROCESSING), public_id=DOSSIER),
+        "processing.stop_notice": r(
+            x(*DRAFTERS),
+            also_refused={422},
+            note="other processing roles of X: 422 with the service's message (late notices answer 404)",
+            public_id=DOSSIER,
+        ),
         "processing.stop_decision": r(x(*PROCESSING), public_id=DOSSIER),
         "processing.withdrawal_decision": r(x(*PROCESSING), public_id=DOSSIER),
         "counters.centre_list": r(PUBLIC),
         "counters.offering_list": r(PUBLIC, code="agency_x.code"),
-        "counters.day_list": r(PUBLIC, code="agency_x.code"),
-        "counters.slot_list": r(PUBLIC, code="agency_x.code"),
+        "counters.day_list": r(PUBLIC, strict=False, note="422 without ?offering_id", code="agency_x.code"),
+        "counters.slot_list": r(PUBLIC, strict=False, note="422 without ?offering_id", code="agency_x.code"),
         "counters.booking_list": r(SIGNED_IN),
-        "counters.booking_create": r(CITIZENS),
+        "counters.booking_create": r(
+            SIGNED_IN, note="staff accounts: 422 from booking_create (citizens only)"
+        ),
         "counters.booking_detail": r(OWNER, code="booking.code"),
         "counters.booking_cancel": r(OWNER, code="booking.code"),
         "counters.booking_reschedule": r(OWNER, code="booking.code"),
