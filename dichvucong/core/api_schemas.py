@@ -12,15 +12,18 @@ from collections.abc import Iterator
 from typing import Any, get_args
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import ValidationError, ValidationErrorContext
 from ninja.operation import Operation
+from ninja.parser import Parser
 from ninja.utils import normalize_path
 
 NON_FIELD = "__all__"  # as Django forms name errors that belong to no one field
 BODY_SOURCES = {"body", "form", "file"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+NUL_ERROR = "string_nul"
 
 
 class Message(Schema):
@@ -42,6 +45,8 @@ def _message(error: dict[str, Any]) -> str:
     ctx = error.get("ctx") or {}
     if kind == "missing":
         return _("Trường này là bắt buộc.")
+    if kind == NUL_ERROR:
+        return _("Không được chứa ký tự NUL.")
     if kind == "string_too_long":
         return _("Tối đa %(count)s ký tự.") % {"count": ctx.get("max_length")}
     if kind == "string_too_short":
@@ -83,10 +88,44 @@ def form_errors(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
     return result
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+class PortalParser(Parser):
+    """JSON bodies, query strings and forms without NUL characters: PostgreSQL refuses them in text (a
+    ``DataError``, so a 500), and no field of this API has a use for them."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if _has_nul(data):
+            raise ValueError("NUL character in the body")  # ninja answers 400 "Cannot parse request body"
+        return data
+
+    def parse_querydict(self, data: MultiValueDict, list_fields: list[str], request: HttpRequest) -> dict:
+        result = super().parse_querydict(data, list_fields, request)
+        source = "query" if data is request.GET else "form"
+        errors = [
+            {"type": NUL_ERROR, "loc": (source, str(key).replace("\x00", "")), "msg": "NUL character"}
+            for key, value in result.items()
+            if _has_nul(key) or _has_nul(value)
+        ]
+        if errors:
+            raise ValidationError(errors)
+        return result
+
+
 class PortalAPI(NinjaAPI):
     """NinjaAPI answering a request it cannot read in the project's error shape (422 ``FormErrors``)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("parser", PortalParser())
         super().__init__(*args, **kwargs)
         self.add_exception_handler(ValidationError, self._invalid_request)
 

@@ -129,3 +129,13 @@ def test_an_unreadable_query_or_path_answers_form_errors(client):
 def test_a_body_that_is_not_json_answers_400(client):
     response = client.post(f"{BASE}/tracking", "{not json", content_type="application/json")
     assert response.status_code == 400 and isinstance(response.json()["detail"], str)
+
+
+@pytest.mark.django_db
+def test_a_nul_character_is_refused_before_it_reaches_the_database(client):
+    """PostgreSQL refuses NUL in text (DataError: a 500); no field of the API has a use for it."""
+    query = client.get(f"{BASE}/procedures", {"q": "khai\x00sinh"})
+    assert query.status_code == 422 and query.json()["errors"] == {"q": ["Không được chứa ký tự NUL."]}
+    nul = '{"code": "HS\\u0000", "proof": "1"}'
+    body = client.post(f"{BASE}/tracking", nul, content_type="application/json")
+    assert body.status_code == 400

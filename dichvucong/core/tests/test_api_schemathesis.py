@@ -18,7 +18,19 @@ from schemathesis.specs.openapi.checks import (
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES = 5
 
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+def _application():
+    django_application = get_wsgi_application()
+
+    def application(environ, start_response):
+        # A WSGI server sets the peer address; werkzeug's test environment does not.
+        environ.setdefault("REMOTE_ADDR", "127.0.0.1")
+        return django_application(environ, start_response)
+
+    return application
+
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", _application())
 
 bounded = settings(
     max_examples=EXAMPLES,
@@ -27,6 +39,20 @@ bounded = settings(
     database=None,
     suppress_health_check=list(HealthCheck),
 )
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """As Django's test client does: the end of a request must not close the connection that holds the
+    test's transaction (PostgreSQL would lose it)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
