@@ -158,7 +158,7 @@ def test_a_message_without_secrets_is_not_sealed(esms):
 
 def test_seal_round_trip_tamper_and_key_rotation(settings):
     token = sealing.seal({"body": f"Mã {CODE}", "data": {"otp": CODE}})
-    assert CODE not in token and token.startswith("v1.")
+    assert CODE not in token and token.startswith("v2.")
     assert sealing.unseal(token) == {"body": f"Mã {CODE}", "data": {"otp": CODE}}
     assert sealing.seal({"a": 1}) != sealing.seal({"a": 1})  # a fresh nonce each time
 
@@ -169,4 +169,4 @@ def test_seal_round_trip_tamper_and_key_rotation(settings):
     settings.SECRET_KEY_FALLBACKS = [old_key]
     assert sealing.unseal(token)["data"] == {"otp": CODE}
     with pytest.raises(sealing.SealBroken):
-        sealing.unseal("v1.AAAA")
+        sealing.unseal("v2.AAAA")
