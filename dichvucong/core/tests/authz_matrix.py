@@ -264,6 +264,8 @@ API: dict[str, Route] = {
         "dossiers.reception_complete_supplement": r(x("receptionist"), public_id=SUBMITTED),
         "dossiers.reception_refuse": r(x("receptionist"), public_id=SUBMITTED),
         "dossiers.tracking": r(PUBLIC, strict=False),
+        # Processing actions: any processing role of X reaches the service, which then checks the step's
+        # holder and the state (409 here: the world's dossier has not been handed to anyone yet).
         "processing.inbox": r(xy(*PROCESSING)),
         "processing.detail": r(x(*PROCESSING), public_id=DOSSIER),
         "processing.start": r(x("receptionist", "head_of_unit", "leader"), public_id=DOSSIER),
