@@ -81,3 +81,18 @@ def requested(pay_setup):
         deadline=None,
     )
     return request
+
+
+@pytest.fixture
+def txn(requested, pay_setup):
+    """A payment of ``requested`` started through the demo gateway (in demo mode, as tests run)."""
+    from dichvucong.payments.services import payment_start
+
+    transaction, _url = payment_start(
+        request=requested,
+        payer=pay_setup["citizen"],
+        gateway_name="demo",
+        client_ip="127.0.0.1",
+        site_url="http://testserver",
+    )
+    return transaction

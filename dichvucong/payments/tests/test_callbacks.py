@@ -12,18 +12,6 @@ from .helpers import signed_callback, snapshot
 IPN = "/thanh-toan/ipn/demo/"
 
 
-@pytest.fixture
-def txn(requested, pay_setup):
-    transaction, _url = services.payment_start(
-        request=requested,
-        payer=pay_setup["citizen"],
-        gateway_name="demo",
-        client_ip="127.0.0.1",
-        site_url="http://testserver",
-    )
-    return transaction
-
-
 def ipn(client, params) -> dict:
     response = client.get(IPN, params)
     assert response.status_code == 200 and response["Content-Type"] == "application/json"

@@ -7,7 +7,6 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from dichvucong.payments import services
 from dichvucong.payments.gateways import vnpay_protocol as vnp
 from dichvucong.payments.gateways.demo import DemoGateway, DemoSecretRefused, demo_secret
 from dichvucong.payments.gateways.registry import enabled_gateways, enabled_names, gateway_get
@@ -17,19 +16,6 @@ from .helpers import signed_callback, snapshot
 
 OLD_DEV_KEY = "dev-only-insecure-key-do-not-use-in-production"
 BANK = "/thanh-toan-thu/vpcpay.html"
-
-
-@pytest.fixture
-def txn(requested, pay_setup):
-    """A demo payment started while the portal was in demo mode."""
-    transaction, _url = services.payment_start(
-        request=requested,
-        payer=pay_setup["citizen"],
-        gateway_name="demo",
-        client_ip="127.0.0.1",
-        site_url="http://testserver",
-    )
-    return transaction
 
 
 @pytest.fixture
