@@ -57,7 +57,8 @@ def notify(
 ) -> list[Message]:
     """Queue `event` for a person on each channel that has a template and an address.
 
-    Addresses given here win over the user's (user.phone for SMS and Zalo, user.email for e-mail);
+    Addresses given here win over the user's (user.phone for SMS and Zalo, user.email for e-mail; a
+    citizen's or business's only once verified);
     with account_addresses=False only the addresses given here are used (the caller chose them, e.g. only
     verified ones).
     Security events go on every channel asked. Other events go only where the person chose
@@ -71,10 +72,11 @@ def notify(
     definition = event_get(event)
     wanted = _channels_for(definition, channels)
     account = user if account_addresses else None
+    account_phone = _account_address(account, "phone")
     addresses = {
-        SMS: phone or (account.phone if account else ""),
-        EMAIL: email or (account.email if account else ""),
-        ZALO: zalo_phone or (account.phone if account else ""),
+        SMS: phone or account_phone,
+        EMAIL: email or _account_address(account, "email"),
+        ZALO: zalo_phone or account_phone,
     }
     full_context = {"site_name": getattr(settings, "DVC_SITE_NAME", "Dịch vụ công"), **_plain(context)}
     messages: list[Message] = []
@@ -97,6 +99,18 @@ def notify(
                 robust=True,
             )
     return messages
+
+
+def _account_address(account: User | None, field: str) -> str:
+    """The account's phone or e-mail, if it may carry official messages: a citizen's or business's only
+    once verified (a typed, unconfirmed address may be someone else's); staff addresses are entered by an
+    administrator of their agency."""
+    if account is None:
+        return ""
+    address = getattr(account, field, "") or ""
+    if account.kind == "staff" or getattr(account, f"{field}_verified_at", None):
+        return address
+    return ""
 
 
 def _person_chose(user: User | None, channel: str) -> bool:

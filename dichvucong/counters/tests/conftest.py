@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from dichvucong.accounts.models import AgencyMembership
 from dichvucong.agencies.models import Agency
@@ -84,6 +85,8 @@ def build_centre() -> dict:
         full_name="Nguyễn Văn An",
         phone="+84912345678",
         email="an@example.vn",
+        phone_verified_at=timezone.now(),
+        email_verified_at=timezone.now(),
     )
     neighbour = User.objects.create_user(
         username="001099012345",
@@ -93,6 +96,7 @@ def build_centre() -> dict:
         id_number="001099012345",
         full_name="Trần Thị Hoa",
         phone="+84987654321",
+        phone_verified_at=timezone.now(),
     )
     receptionist = User.objects.create_user(
         username="tiepnhan.hacthanh", password="x", kind="staff", full_name="Trần Thị Bình"

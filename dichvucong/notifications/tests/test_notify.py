@@ -203,3 +203,25 @@ def test_dossier_news_never_uses_up_the_allowance_for_sign_in_codes(db, settings
     assert otp.status != "rate_limited"
     # News about the person's own dossier is never limited (it is combined instead: test_service_messages).
     assert Message.objects.filter(event="dossier.submitted", status="pending").count() == 3
+
+
+def test_an_account_address_nobody_proved_gets_no_official_message():
+    """Issue 11, finding 3: an address typed into an account but never confirmed may be someone else's."""
+    unproven = make_user(phone_verified_at=None, email_verified_at=None)
+    proven_phone = make_user(email_verified_at=None)
+
+    context = {"full_name": "An", "site_url": "x"}
+    none_sent = notify(event="account.welcome", user=unproven, context=context)
+    sms_only = notify(event="account.welcome", user=proven_phone, context=context)
+
+    assert none_sent == []
+    assert Message.objects.filter(user=unproven).count() == 0
+    assert [m.channel for m in sms_only] == ["sms"]
+
+
+def test_staff_addresses_set_by_their_administrator_are_used():
+    officer = make_user(kind="staff", phone_verified_at=None, email_verified_at=None)
+
+    messages = notify(event="account.welcome", user=officer, context={"full_name": "An", "site_url": "x"})
+
+    assert {m.channel for m in messages} == {"sms", "email"}
