@@ -27,6 +27,7 @@ from dichvucong.accounts.models import (
 )
 from dichvucong.accounts.passwords import password_errors
 from dichvucong.core import ratelimit
+from dichvucong.core.clientip import client_ip_or_none
 from dichvucong.notifications.services import notify
 
 OTP_TTL = datetime.timedelta(minutes=5)
@@ -354,7 +355,7 @@ def login_event_record(*, user: User, outcome: str, method: str = "", request=No
         user=user,
         outcome=outcome,
         method=method,
-        ip_address=(request.META.get("REMOTE_ADDR") if request else None) or None,
+        ip_address=client_ip_or_none(request),
         user_agent=(request.META.get("HTTP_USER_AGENT", "")[:300] if request else ""),
     )
 

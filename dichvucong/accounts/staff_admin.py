@@ -23,7 +23,7 @@ from dichvucong.accounts import selectors
 from dichvucong.accounts.models import AgencyMembership, AuditEvent, StaffRole, User
 from dichvucong.accounts.services import AccountError
 from dichvucong.agencies.models import Agency
-from dichvucong.core.ratelimit import client_ip
+from dichvucong.core.clientip import client_ip_or_none
 
 
 def audit(
@@ -47,10 +47,7 @@ def audit(
 
 def _address(request) -> str | None:
     """The client address the rate limits see (behind a trusted proxy, the forwarded one)."""
-    if request is None:
-        return None
-    address = client_ip(request)
-    return None if address == "unknown" else address
+    return client_ip_or_none(request)
 
 
 def _require_admin_of(*, actor: User, agency: Agency) -> None:

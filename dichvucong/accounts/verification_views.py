@@ -28,7 +28,7 @@ from dichvucong.accounts.models import StaffRole, User
 from dichvucong.accounts.selectors import agencies_for_user
 from dichvucong.accounts.verification_forms import CounterCheckForm, IdentitySearchForm
 from dichvucong.agencies.models import Agency
-from dichvucong.core.ratelimit import client_ip
+from dichvucong.core.clientip import client_ip_or_none
 
 SEARCH_LIMIT = 20
 
@@ -85,7 +85,7 @@ def identity_counter_confirm(request: HttpRequest, user_id: int) -> HttpResponse
                 agency=form.cleaned_data["agency"],
                 id_number=form.cleaned_data["id_number"],
                 card_checked=form.cleaned_data["card_checked"],
-                ip_address=client_ip(request) or None,
+                ip_address=client_ip_or_none(request),
             )
         except verification.IdentityError as error:
             form.add_error("id_number" if error.code == "mismatch" else None, error.message)

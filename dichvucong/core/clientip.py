@@ -59,3 +59,12 @@ def client_ip(request) -> str:
         if not _trusted(address, networks):
             break
     return str(client)
+
+
+def client_ip_or_none(request) -> str | None:
+    """The same address for a column of IP addresses: None when there is no request or no address (a
+    unix-socket peer), never the word "unknown" that PostgreSQL's inet type refuses."""
+    if request is None:
+        return None
+    address = client_ip(request)
+    return None if address == "unknown" else address

@@ -38,9 +38,9 @@ def client_ip(request) -> str:
     return clientip.client_ip(request)
 
 
-def axes_client_ip(request) -> str:
-    """django-axes' AXES_CLIENT_IP_CALLABLE: the same address the rate limits count."""
-    return client_ip(request)
+def axes_client_ip(request) -> str | None:
+    """django-axes' AXES_CLIENT_IP_CALLABLE: the same address the rate limits count (None if none)."""
+    return clientip.client_ip_or_none(request)
 
 
 def hit(key: str, *, limit: int, window_seconds: int) -> bool:
