@@ -13,6 +13,7 @@ from typing import Any, get_args
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import ValidationError, ValidationErrorContext
@@ -142,6 +143,17 @@ class PortalAPI(NinjaAPI):
                     error["loc"] = loc[:1] + loc[2:]
                 errors.append(error)
         return ValidationError(errors)
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None):
+        """The OpenAPI document, built once per process and language (building it costs ~1–3 s of CPU: an
+        anonymous request for /openapi.json must not be able to buy that at will)."""
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        key = (path_prefix, get_language())
+        cache = self.__dict__.setdefault("_openapi_cache", {})
+        if key not in cache:
+            cache[key] = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return cache[key]
 
     def _invalid_request(self, request: HttpRequest, exc: ValidationError) -> HttpResponse:
         body = {"detail": _("Dữ liệu gửi lên chưa hợp lệ."), "errors": form_errors(list(exc.errors))}

@@ -139,3 +139,22 @@ def test_a_nul_character_is_refused_before_it_reaches_the_database(client):
     nul = '{"code": "HS\\u0000", "proof": "1"}'
     body = client.post(f"{BASE}/tracking", nul, content_type="application/json")
     assert body.status_code == 400
+
+
+def test_the_api_document_is_built_once_per_process_and_language(client, monkeypatch):
+    import ninja.main
+
+    from config.api import api
+
+    built = []
+    real = ninja.main.get_schema
+    monkeypatch.setattr(ninja.main, "get_schema", lambda **kw: built.append(kw) or real(**kw))
+    api.__dict__.pop("_openapi_cache", None)
+
+    first = client.get("/api/v1/openapi.json")
+    second = client.get("/api/v1/openapi.json")
+    english = client.get("/api/v1/openapi.json", headers={"cookie": "django_language=en"})
+
+    assert first.status_code == second.status_code == english.status_code == 200
+    assert first.json() == second.json()
+    assert len(built) == 2  # Vietnamese once, English once
