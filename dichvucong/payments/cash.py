@@ -14,6 +14,7 @@ from dichvucong.accounts.models import StaffRole, User
 from dichvucong.accounts.selectors import agencies_administered_by
 from dichvucong.agencies.models import Agency
 from dichvucong.core.formatting import format_vnd
+from dichvucong.dossiers.workflow import OWN_DOSSIER_MESSAGE, is_own_dossier
 from dichvucong.payments.fees import PaymentError
 from dichvucong.payments.models import (
     MAX_AMOUNT,
@@ -65,6 +66,8 @@ def cash_record(
             )
             if not _roles(collector, request.dossier) & set(CASH_ROLES):
                 raise PermissionDenied
+            if is_own_dossier(dossier=request.dossier, user=collector):  # segregation of duties
+                raise PaymentError(OWN_DOSSIER_MESSAGE, code="own_dossier")
             if not request.is_open:
                 raise PaymentError("Khoản phí này không còn chờ thanh toán.", code="closed")
             if isinstance(amount, bool) or not isinstance(amount, int) or amount != request.amount:

@@ -138,3 +138,22 @@ def test_reconcile_page(client, requested, pay_setup):
     assert result.kind == "cash" and result.mismatches == []
     login_with_second_factor(client, pay_setup["postal"])
     assert client.get("/quan-ly/doi-soat-tien-mat/").status_code == 403
+
+
+def test_nobody_records_cash_for_a_dossier_of_their_own(requested, pay_setup):
+    """Segregation of duties (issue 11, finding 10): the collector whose own dossier it is may not take the
+    money for it, even with the cash role at its agency."""
+    postal = pay_setup["postal"]
+    postal.id_number = requested.dossier.applicant_id_number or "038090012345"
+    postal.save(update_fields=["id_number"])
+    if not requested.dossier.applicant_id_number:
+        type(requested.dossier).objects.filter(pk=requested.dossier.pk).update(
+            applicant_id_number=postal.id_number
+        )
+    before = snapshot(requested)
+
+    with pytest.raises(services.PaymentError) as refused:
+        collect(requested, postal)
+
+    assert refused.value.code == "own_dossier"
+    assert snapshot(requested) == before and not CashCollection.objects.exists()
