@@ -41,5 +41,5 @@ cat <<MSG
   (Dừng bằng Ctrl+C)
 
 MSG
-.venv/bin/gunicorn config.wsgi:application --bind "$HOST:$PORT" --worker-class gthread --workers "${WEB_WORKERS:-2}" --threads 4 --keep-alive 30 \
+.venv/bin/gunicorn config.wsgi:application --bind "$HOST:$PORT" --worker-class gthread --workers "${WEB_WORKERS:-2}" --threads 4 --keep-alive 30 --no-control-socket \
   --access-logfile - --log-level warning

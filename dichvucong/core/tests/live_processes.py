@@ -142,6 +142,8 @@ class LiveSite:
                 str(self.access_log),
                 "--access-logformat",
                 "%(p)s %(m)s %(U)s %(s)s",
+                # gunicorn 27's control socket is one path for every server on the machine: off
+                "--no-control-socket",
                 "--error-logfile",
                 str(self.error_log),
                 "--log-level",
