@@ -358,3 +358,13 @@ DVC_LEDGER_PDF_MAX_ROWS = int(os.environ.get("DVC_LEDGER_PDF_MAX_ROWS", "2000"))
 DVC_LEDGER_XLSX_MAX_ROWS = int(os.environ.get("DVC_LEDGER_XLSX_MAX_ROWS", "50000"))
 # How long a public tracking answer is cached (it is also dropped when the dossier changes).
 DVC_TRACKING_CACHE_SECONDS = int(os.environ.get("DVC_TRACKING_CACHE_SECONDS", "30"))
+# Per-address sign-in failures (any identifiers) before the address waits for the window to end; a ward
+# office behind one address stays well under it (accounts.limits).
+DVC_LOGIN_FAILURES_PER_IP_WINDOW = int(os.environ.get("DVC_LOGIN_FAILURES_PER_IP_WINDOW", "30"))
+DVC_LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("DVC_LOGIN_FAILURE_WINDOW_SECONDS", "900"))
+# Uploads: the largest file, the space a citizen's or business's own files may take, files a day.
+DVC_DOCUMENT_MAX_BYTES = int(os.environ.get("DVC_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+DVC_UPLOAD_QUOTA_BYTES = int(os.environ.get("DVC_UPLOAD_QUOTA_BYTES", str(500 * 1024 * 1024)))
+DVC_UPLOADS_PER_DAY = int(os.environ.get("DVC_UPLOADS_PER_DAY", "200"))
+DVC_DOSSIER_CODE_FORMAT = os.environ.get("DVC_DOSSIER_CODE_FORMAT", "{agency}-{yymmdd}-{number:04d}")
+DVC_WORKTIME_CACHE_SECONDS = int(os.environ.get("DVC_WORKTIME_CACHE_SECONDS", "60"))
