@@ -29,6 +29,7 @@ def test_demo_logins_refuse_to_run_outside_a_developer_machine(monkeypatch, sett
 
     monkeypatch.delenv("DVC_DEV", raising=False)
     settings.DEBUG = False
+    settings.DVC_DEMO_MODE = False
 
     with pytest.raises(CommandError):
         call_command("ensure_demo_logins", stdout=StringIO())

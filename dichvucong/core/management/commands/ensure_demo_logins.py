@@ -1,12 +1,12 @@
 import os
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from dichvucong.accounts.models import AgencyMembership, StaffRole, User
 from dichvucong.agencies.models import Agency
+from dichvucong.core.modes import demo_mode
 
 DEMO_ADMIN_USERNAME = "quantri"
 DEMO_ADMIN_DEFAULT_PASSWORD = "QuanTri@Demo2026"  # noqa: S105 - demo machine only, printed on purpose
@@ -39,8 +39,8 @@ class Command(BaseCommand):
     help = "Tạo (hoặc đặt lại) các tài khoản dùng thử trên máy phát triển và in ra thông tin đăng nhập."
 
     def handle(self, *args, **options):
-        if not (settings.DEBUG or os.environ.get("DVC_DEV") == "1"):
-            raise CommandError("Chỉ dùng trên máy phát triển (DVC_DEV=1).")
+        if not demo_mode():  # accounts with printed passwords exist only on a demo installation
+            raise CommandError("Chỉ dùng ở chế độ dùng thử (DVC_DEMO=1 hoặc DVC_DEV=1).")
         password = os.environ.get("DVC_DEMO_ADMIN_PASSWORD", DEMO_ADMIN_DEFAULT_PASSWORD)
         with transaction.atomic():
             admin = self._user(
