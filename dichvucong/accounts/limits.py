@@ -28,7 +28,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils.translation import gettext
+from django.utils.translation import ngettext
 
 from dichvucong.core import ratelimit
 
@@ -119,8 +119,10 @@ def login_failure_record(*, ip: str) -> int:
 def login_throttled_payload(*, seconds: int) -> dict:
     """The 429 body (API) and page text (web) for an address over its sign-in failures."""
     minutes = max(1, math.ceil(seconds / 60))
-    detail = gettext(
-        "Có quá nhiều lần đăng nhập sai từ địa chỉ mạng của bạn. Vui lòng thử lại sau %(minutes)s phút."
+    detail = ngettext(
+        "Có quá nhiều lần đăng nhập sai từ địa chỉ mạng của bạn. Vui lòng thử lại sau %(minutes)s phút.",
+        "Có quá nhiều lần đăng nhập sai từ địa chỉ mạng của bạn. Vui lòng thử lại sau %(minutes)s phút.",
+        minutes,
     ) % {"minutes": minutes}
     return {"detail": detail, "retry_after": seconds}
 
@@ -129,7 +131,9 @@ def lockout_payload() -> dict:
     """The 429 body of django-axes' lockout (one identifier from one address failed too often)."""
     seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
     minutes = max(1, seconds // 60)
-    detail = gettext("Đăng nhập tạm khóa do nhập sai nhiều lần. Vui lòng thử lại sau %(minutes)s phút.") % {
-        "minutes": minutes
-    }
+    detail = ngettext(
+        "Đăng nhập tạm khóa do nhập sai nhiều lần. Vui lòng thử lại sau %(minutes)s phút.",
+        "Đăng nhập tạm khóa do nhập sai nhiều lần. Vui lòng thử lại sau %(minutes)s phút.",
+        minutes,
+    ) % {"minutes": minutes}
     return {"detail": detail, "retry_after": seconds}
