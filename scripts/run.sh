@@ -28,6 +28,7 @@ postal=$!
   $PY manage.py counters_send_reminders >/dev/null
   $PY manage.py processing_alerts >/dev/null
   $PY manage.py ratelimit_prune -v0
+  $PY manage.py tasks_sweep_stale -v0
   sleep 900
 done) &
 reminders=$!
