@@ -23,6 +23,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dichvucong.accounts import verification
 from dichvucong.accounts.models import ExternalIdentity, User
@@ -54,24 +55,41 @@ class IdentityProvider:
 
 
 class DemoIdentityProvider(IdentityProvider):
-    """Offline stand-in: the "code" is the ID number of a demo person it vouches for."""
+    """Offline stand-in: it vouches only for the number it is handed as the login hint, which is the number
+    the signed-in account itself declared (the "code" carries it back). It never makes a number up: without
+    a hint there is no code, and the callback is refused. The code can be rewritten in the browser, so
+    ``external_identity_claim`` also refuses the demo provider for an account without a declared number and
+    any claimed number other than the declared one."""
 
     name = "demo"
     label = "Định danh dùng thử"
     is_demo = True
 
+    @staticmethod
+    def _valid(number: str) -> bool:
+        return bool(number) and number.isascii() and number.isalnum()
+
     def authorization_url(self, *, redirect_uri: str, state: str, nonce: str, login_hint: str = "") -> str:
-        code = login_hint if login_hint.isdigit() else "demo"
-        return f"{redirect_uri}?{urlencode({'state': state, 'code': code})}"
+        query = {"state": state}
+        if self._valid(login_hint):
+            query["code"] = login_hint
+        return f"{redirect_uri}?{urlencode(query)}"
 
     def claims_from_callback(self, *, code: str, redirect_uri: str, nonce: str) -> Claims:
-        id_number = code if code.isdigit() else "038090012345"
+        if not self._valid(code):
+            raise verification.IdentityError(DEMO_NEEDS_NUMBER, code="no_number")
         return Claims(
-            subject=f"demo-{id_number}",
-            id_number=id_number,
+            subject=f"demo-{code}",
+            id_number=code,
             full_name="Nguyễn Văn An",
-            raw={"SoDinhDanh": id_number, "HoVaTen": "Nguyễn Văn An"},
+            raw={"SoDinhDanh": code, "HoVaTen": "Nguyễn Văn An"},
         )
+
+
+DEMO_NEEDS_NUMBER = _(
+    "Định danh dùng thử chỉ xác nhận số giấy tờ mà tài khoản của bạn đã khai. Tài khoản chưa có số giấy "
+    "tờ: hãy mang giấy tờ gốc đến bộ phận một cửa để được hỗ trợ."
+)
 
 
 _REGISTRY: dict[str, IdentityProvider] = {}
@@ -227,10 +245,15 @@ def external_identity_claim(*, user: User, provider: str, claims: Claims) -> lis
     The claims must carry the number the account holds (an account displaced earlier, holding none, takes
     it). Refused (verification.IdentityError, nothing changed) for another number, for a number another
     account proved, or for an identity linked to another account."""
-    get(provider)
+    source = get(provider)
     if not claims.id_number:
-        raise verification.IdentityError("Nhà cung cấp định danh không gửi số định danh.", code="no_number")
-    if user.id_number and user.id_number != claims.id_number:
+        raise verification.IdentityError(
+            _("Nhà cung cấp định danh không gửi số định danh."), code="no_number"
+        )
+    declared = User.objects.filter(pk=user.pk).values_list("id_number", flat=True).first() or ""
+    if source.is_demo and not declared:  # the demo provider vouches only for a number the account declared
+        raise verification.IdentityError(DEMO_NEEDS_NUMBER, code="no_number")
+    if declared and declared != claims.id_number:
         raise verification.IdentityError(
             "Số định danh trên tài khoản định danh điện tử khác số giấy tờ của tài khoản này. "
             "Hãy đến bộ phận một cửa, mang theo giấy tờ gốc, để được kiểm tra.",

@@ -80,6 +80,26 @@ def identity_account_for_number(*, id_number: str) -> User | None:
     return None
 
 
+def identity_displacement(*, user: User) -> dict | None:
+    """Why an account holds no number: the latest time its number was removed because the holder proved it
+    (when, how, the number masked); None when the account holds a number or never lost one."""
+    if user.id_number:
+        return None
+    event = (
+        AuditEvent.objects.filter(action="identity.displace", target_user=user)
+        .order_by("-created_at")
+        .first()
+    )
+    if event is None:
+        return None
+    old_number = (event.changes.get("id_number") or [""])[0] or ""
+    return {
+        "at": event.created_at,
+        "method": event.changes.get("method", ""),
+        "masked_number": _mask_number(old_number) if old_number else "",
+    }
+
+
 def username_for_identity(*, id_number: str, exclude_pk: int | None = None) -> str:
     """The sign-in name for a new account with this number: the number itself while it is free, else the
     number with a suffix ("038090012345.2"); people sign in with the number and their password either way."""

@@ -123,6 +123,9 @@ def identity_vneid_start(request: HttpRequest) -> HttpResponse:
     if not names or not request.user.is_citizen_like:
         raise Http404("Chưa có nhà cung cấp định danh")
     provider = identity_providers.get(names[0])
+    if provider.is_demo and not request.user.id_number:  # it would have no number to vouch for
+        messages.error(request, identity_providers.DEMO_NEEDS_NUMBER)
+        return redirect("accounts:profile")
     state, nonce = identity_providers.new_state()
     request.session[VNEID_STATE] = {"state": state, "nonce": nonce, "provider": provider.name}
     return redirect(

@@ -24,7 +24,15 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from dichvucong.accounts import forms, identity_providers, limits, selectors, services, staff_admin
+from dichvucong.accounts import (
+    forms,
+    identity_providers,
+    limits,
+    selectors,
+    services,
+    staff_admin,
+    verification,
+)
 from dichvucong.accounts.decorators import staff_required
 from dichvucong.accounts.identity import mask_phone
 from dichvucong.accounts.models import AgencyMembership, LoginEvent, OneTimeCode, User
@@ -223,6 +231,15 @@ def _complete_login(request, user: User, *, method: str, device=None, next_url: 
     services.login_event_record(user=user, outcome=LoginEvent.Outcome.SUCCESS, method=method, request=request)
     if welcome:
         messages.success(request, "Đăng ký thành công. Chào mừng bạn đến với Dịch vụ công.")
+        if user.username != user.id_number:  # another account declared the number first: a suffixed name
+            messages.info(
+                request,
+                _(
+                    "Tên đăng nhập của bạn là %(username)s (không phải số giấy tờ). Hãy ghi lại tên này "
+                    "để đăng nhập; bạn cũng xem được nó trên trang cá nhân."
+                )
+                % {"username": user.username},
+            )
     return redirect(next_url or reverse(settings.LOGIN_REDIRECT_URL))
 
 
@@ -415,7 +432,11 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/profile.html",
-        {"profile": user, "identity_providers": identity_providers.names()},
+        {
+            "profile": user,
+            "identity_providers": identity_providers.names(),
+            "displacement": verification.identity_displacement(user=user),
+        },
     )
 
 
