@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dichvucong.accounts import captcha, identity, services
+from dichvucong.accounts import captcha, identity, services, staff_admin
 from dichvucong.accounts.dates import TypedDateField, TypedDateInput
 from dichvucong.accounts.models import StaffRole, User
 from dichvucong.accounts.passwords import password_errors
@@ -17,7 +17,12 @@ from dichvucong.agencies.models import AdministrativeUnit
 class CaptchaMixin(forms.Form):
     """An accessible question (no image). A solved question is used up, so a new one is issued each time."""
 
-    captcha_answer = forms.CharField(label=_("Câu hỏi kiểm tra"), max_length=20, required=True)
+    captcha_answer = forms.CharField(
+        label=_("Câu hỏi kiểm tra"),
+        max_length=20,
+        required=True,
+        error_messages={"required": _("Hãy trả lời câu hỏi kiểm tra.")},
+    )
     captcha_token = forms.CharField(widget=forms.HiddenInput, required=True)
 
     def __init__(self, *args, **kwargs):
@@ -162,6 +167,13 @@ class RegistrationForm(forms.Form):
             ):
                 self.add_error("password1", message)
         return data
+
+    def ask_passwords_again(self) -> None:
+        """A re-displayed form never shows the typed passwords (PasswordInput without render_value: a
+        password must not travel back in the page); say so, by the first password field."""
+        if not (self.data.get("password1") or self.data.get("password2")) or self.has_error("password1"):
+            return
+        self.add_error("password1", gettext("Vì lý do an toàn, hãy nhập lại mật khẩu."))
 
     def registration_data(self) -> services.RegistrationData:
         """The cleaned answers as the registration service takes them (after ``is_valid()``)."""
@@ -316,6 +328,13 @@ class ProfileForm(forms.Form):
         return data
 
 
+def grantable_role_choices(*, actor: User) -> list[tuple[str, str]]:
+    """Only the roles the service accepts from this administrator (staff_admin.grantable_roles), so the
+    page never offers a role that the service then refuses."""
+    grantable = staff_admin.grantable_roles(actor=actor)
+    return [(value, label) for value, label in StaffRole.choices if value in grantable]
+
+
 class StaffCreateForm(forms.Form):
     agency = forms.ModelChoiceField(label=_("Cơ quan"), queryset=None, to_field_name="code")
     role = forms.ChoiceField(label=_("Vai trò"), choices=StaffRole.choices)
@@ -337,9 +356,10 @@ class StaffCreateForm(forms.Form):
         help_text=_("Cán bộ sẽ cài ứng dụng xác thực ở lần đăng nhập đầu tiên."),
     )
 
-    def __init__(self, *args, agencies=None, **kwargs):
+    def __init__(self, *args, agencies=None, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies
+        self.fields["role"].choices = grantable_role_choices(actor=actor)
 
     def clean_full_name(self):
         return identity.validate_full_name(self.cleaned_data["full_name"])
@@ -364,6 +384,7 @@ class GrantRoleForm(forms.Form):
     agency = forms.ModelChoiceField(label=_("Cơ quan"), queryset=None, to_field_name="code")
     role = forms.ChoiceField(label=_("Vai trò"), choices=StaffRole.choices)
 
-    def __init__(self, *args, agencies=None, **kwargs):
+    def __init__(self, *args, agencies=None, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies
+        self.fields["role"].choices = grantable_role_choices(actor=actor)

@@ -50,6 +50,12 @@ def _address(request) -> str | None:
     return client_ip_or_none(request)
 
 
+def grantable_roles(*, actor: User) -> list[str]:
+    """The roles ``actor`` may give (the forms offer these, the services accept only these): a system
+    administrator role only by a superuser."""
+    return [role for role in StaffRole.values if role != StaffRole.SYSTEM_ADMIN or actor.is_superuser]
+
+
 def _require_admin_of(*, actor: User, agency: Agency) -> None:
     if not selectors.agencies_administered_by(user=actor).filter(pk=agency.pk).exists():
         raise AccountError("Bạn không có quyền quản lý cán bộ của cơ quan này.", code="forbidden")
@@ -69,7 +75,7 @@ def staff_create(
     request=None,
 ) -> User:
     _require_admin_of(actor=actor, agency=agency)
-    if role not in StaffRole.values or (role == StaffRole.SYSTEM_ADMIN and not actor.is_superuser):
+    if role not in grantable_roles(actor=actor):
         raise AccountError("Vai trò không hợp lệ.", code="role")
     if get_user_model().objects.filter(username=username).exists():
         raise AccountError("Tên đăng nhập đã được dùng.", code="username")
@@ -96,7 +102,7 @@ def staff_create(
 @transaction.atomic
 def staff_grant_role(*, actor: User, user: User, agency: Agency, role: str, request=None) -> AgencyMembership:
     _require_admin_of(actor=actor, agency=agency)
-    if role not in StaffRole.values or (role == StaffRole.SYSTEM_ADMIN and not actor.is_superuser):
+    if role not in grantable_roles(actor=actor):
         raise AccountError("Vai trò không hợp lệ.", code="role")
     if user.kind != User.Kind.STAFF:
         raise AccountError("Chỉ tài khoản cán bộ mới được giao vai trò.", code="kind")

@@ -33,6 +33,7 @@ class CounterCheckForm(forms.Form):
             "tài khoản này, và người đó cho xem tài khoản trên điện thoại của mình."
         ),
         required=True,
+        error_messages={"required": _("Hãy xác nhận đã đối chiếu giấy tờ gốc.")},
     )
 
     def __init__(self, *args, agencies, **kwargs):

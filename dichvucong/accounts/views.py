@@ -98,6 +98,7 @@ def register(request: HttpRequest) -> HttpResponse:
             else:
                 request.session[REGISTRATION] = registration_id
                 return redirect("accounts:register_verify")
+        form.ask_passwords_again()  # the page comes back: the passwords are not shown again
         if not needs_captcha and limits.registration_needs_captcha(ip=ip):
             form = _with_captcha(form)
     return render(request, "accounts/register.html", {"form": form})
@@ -530,7 +531,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_create(request: HttpRequest) -> HttpResponse:
     agencies = selectors.agencies_administered_by(user=request.user)
-    form = forms.StaffCreateForm(request.POST or None, agencies=agencies)
+    form = forms.StaffCreateForm(request.POST or None, agencies=agencies, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -559,7 +560,7 @@ def staff_detail(request: HttpRequest, staff_id: int) -> HttpResponse:
     staff = selectors.staff_get_for_admin(user=request.user, staff_id=staff_id)
     agencies = selectors.agencies_administered_by(user=request.user)
     form = forms.GrantRoleForm(
-        request.POST if request.POST.get("action") == "grant" else None, agencies=agencies
+        request.POST if request.POST.get("action") == "grant" else None, agencies=agencies, actor=request.user
     )
     if request.method == "POST":
         action = request.POST.get("action")
