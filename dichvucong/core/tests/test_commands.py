@@ -22,6 +22,10 @@ def test_demo_logins_are_created_hashed_with_argon2_and_printed(monkeypatch):
     assert "quantri / QuanTri@Demo2026" in printed
     assert "038090012345 / Hoa-Sen#2026xanh" in printed
     assert "mã dự phòng dùng một lần" in printed
+    citizen = get_user_model().objects.get(username="038090012345")
+    # as a signed-up citizen: official messages reach the phone and e-mail; the ID number is proven
+    assert citizen.phone_verified_at and citizen.email_verified_at
+    assert citizen.identity_verified_by == "counter"
 
 
 def test_demo_logins_refuse_to_run_outside_a_developer_machine(monkeypatch, settings):

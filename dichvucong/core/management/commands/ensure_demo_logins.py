@@ -2,6 +2,7 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from dichvucong.accounts.models import AgencyMembership, StaffRole, User
@@ -53,6 +54,7 @@ class Command(BaseCommand):
             )
             citizen_fields = {key: value for key, value in DEMO_CITIZEN.items() if key != "username"}
             citizen = self._user(DEMO_CITIZEN["username"], DEMO_PASSWORD, **citizen_fields)
+            self._as_registered(citizen)
             staff = []
             for username, full_name, agency_codes, role in DEMO_STAFF:
                 user = self._user(username, DEMO_PASSWORD, kind=User.Kind.STAFF, full_name=full_name)
@@ -79,6 +81,24 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         return user
+
+    @staticmethod
+    def _as_registered(citizen: User) -> None:
+        """The demo citizen as a real one would be after signing up and proving the ID at the counter: phone
+        and e-mail verified (official messages go only there), the ID number proven, so a tester who signs
+        up with the same number cannot take it over. Left unproven if another account proved it meanwhile."""
+        now = timezone.now()
+        changes = {"phone_verified_at": citizen.phone_verified_at or now}
+        changes["email_verified_at"] = citizen.email_verified_at or now
+        proven_elsewhere = (
+            User.objects.filter(id_type=citizen.id_type, id_number=citizen.id_number)
+            .exclude(pk=citizen.pk)
+            .exclude(identity_verified_at=None)
+            .exists()
+        )
+        if not citizen.identity_verified_at and not proven_elsewhere:
+            changes |= {"identity_verified_at": now, "identity_verified_by": User.IdentityProof.COUNTER}
+        User.objects.filter(pk=citizen.pk).update(**changes)
 
     @staticmethod
     def _backup_codes(user: User) -> list[str]:
