@@ -1,4 +1,5 @@
-"""Checks on an uploaded file, by its content only (never its name or the type the browser claims).
+"""Checks on an uploaded file, by its content only (never its name or the type the browser claims; the name
+only words the message when the content does not match it).
 
 Pure: reads the file object it is given, touches no database and no storage.
 """
@@ -6,6 +7,7 @@ Pure: reads the file object it is given, touches no database and no storage.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from typing import IO, Protocol
@@ -112,6 +114,33 @@ def _wrong_type(allowed: frozenset[str]) -> FileRejected:
     )
 
 
+_PDF_OR_IMAGE = frozenset({PDF, JPEG, PNG})
+_BY_EXTENSION: dict[str, str] = {t.extension: t.code for t in FILE_TYPES.values()} | {".jpeg": JPEG}
+SHOWN_NAME_MAX = 80
+
+
+def _shown_name(name: str) -> str:
+    """The file name as typed in a message: last path part, no control characters, at most 80 characters."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip()
+    return base if len(base) <= SHOWN_NAME_MAX else base[: SHOWN_NAME_MAX - 1] + "…"
+
+
+def _refused_type(name: str, allowed: frozenset[str]) -> FileRejected:
+    """The name promises an accepted type (x.pdf) but the content is not one: say so, naming the file.
+    Any other name gets the list of accepted types."""
+    dot = name.rfind(".")
+    claimed = _BY_EXTENSION.get(name[dot:].lower()) if dot >= 0 else None
+    if claimed is None or claimed not in allowed:
+        return _wrong_type(allowed)
+    shown = _shown_name(name)
+    if claimed in _PDF_OR_IMAGE:
+        message = _("Tệp “%(name)s” không phải là tệp PDF hoặc ảnh thật (nội dung không khớp đuôi tệp).")
+        return FileRejected("wrong_type", message % {"name": shown})
+    message = _("Tệp “%(name)s” không phải là tệp %(type)s thật (nội dung không khớp đuôi tệp).")
+    return FileRejected("wrong_type", message % {"name": shown, "type": FILE_TYPES[claimed].label})
+
+
 def _too_large(size: int, limit: int) -> FileRejected:
     return FileRejected(
         "too_large",
@@ -199,5 +228,5 @@ def inspect_upload(
 
     code = detect_type(upload)  # type: ignore[arg-type]
     if code is None or code not in allowed:
-        raise _wrong_type(allowed)
+        raise _refused_type(getattr(upload, "name", "") or "", allowed)
     return FileFacts(file_type=FILE_TYPES[code], size=size, sha256=digest.hexdigest())

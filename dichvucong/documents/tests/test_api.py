@@ -66,7 +66,7 @@ def test_refused_upload_explains_and_changes_nothing(signed_in, media):
     assert response.json() == {
         "field": "file",
         "code": "wrong_type",
-        "message": "Tệp không đúng định dạng cho phép (PDF, JPG, PNG, DOC, DOCX, XLSX)",
+        "message": "Tệp “anh.png” không phải là tệp PDF hoặc ảnh thật (nội dung không khớp đuôi tệp).",
     }
     assert StoredDocument.objects.count() == 0
     assert files.stored_files(media) == []

@@ -50,7 +50,30 @@ def test_anything_else_is_refused_whatever_its_name(content, name, content_type)
         validation.inspect_upload(files.upload(content, name, content_type))
 
     assert refused.value.code == "wrong_type"
+    if name.endswith(".docx"):
+        expected = f"Tệp “{name}” không phải là tệp DOCX thật (nội dung không khớp đuôi tệp)."
+    else:
+        expected = f"Tệp “{name}” không phải là tệp PDF hoặc ảnh thật (nội dung không khớp đuôi tệp)."
+    assert refused.value.message == expected  # the name promised a type the content is not
+
+
+@pytest.mark.parametrize("name", ["chuong-trinh.exe", "tep-khong-duoi", "trang.html"])
+def test_a_name_of_a_type_not_accepted_gets_the_list_of_accepted_types(name):
+    with pytest.raises(validation.FileRejected) as refused:
+        validation.inspect_upload(files.upload(files.EXE, name, "application/octet-stream"))
+
+    assert refused.value.code == "wrong_type"
     assert refused.value.message == WRONG_TYPE
+
+
+def test_the_named_file_is_shown_without_its_path_or_control_characters_and_kept_short():
+    long_name = "C:\\Users\\an\\" + "a" * 200 + "\x1b[31m.pdf"
+
+    with pytest.raises(validation.FileRejected) as refused:
+        validation.inspect_upload(files.upload(files.EXE, long_name, "application/pdf"))
+
+    shown = refused.value.message.split("“")[1].split("”")[0]
+    assert "Users" not in shown and "\x1b" not in shown and len(shown) == validation.SHOWN_NAME_MAX
 
 
 def test_allowed_types_can_be_narrowed_and_the_message_says_which():

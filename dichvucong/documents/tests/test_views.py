@@ -71,7 +71,8 @@ def test_exe_renamed_pdf_is_refused_with_the_error_summary_and_the_typed_title_k
     assert response.status_code == 200
     assert "<title>Lỗi: Tải lên giấy tờ" in html
     assert 'class="error-summary"' in html
-    assert '<a href="#id_file">Tệp không đúng định dạng cho phép (PDF, JPG, PNG, DOC, DOCX, XLSX)</a>' in html
+    refused = "Tệp “cccd.pdf” không phải là tệp PDF hoặc ảnh thật (nội dung không khớp đuôi tệp)."
+    assert f'<a href="#id_file">{refused}</a>' in html
     assert 'value="Căn cước &lt;mặt trước&gt;"' in html
     assert '<option value="identity" selected>' in html
     assert StoredDocument.objects.count() == 0
