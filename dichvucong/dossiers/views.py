@@ -19,7 +19,7 @@ from dichvucong.catalogue.models import AgencyProcedure
 from dichvucong.core.ratelimit import client_ip, hit
 from dichvucong.documents.models import StoredDocument
 from dichvucong.dossiers import cases as case_rules
-from dichvucong.dossiers import forms, paperwork, reception, selectors, services, tracking
+from dichvucong.dossiers import forms, notices, paperwork, reception, selectors, services, tracking
 from dichvucong.dossiers.models import ResultDelivery, Status
 from dichvucong.dossiers.workflow import (
     OWN_DOSSIER_MESSAGE,
@@ -122,7 +122,7 @@ def _case_summary(dossier) -> dict:
     }
 
 
-def _component_rows(dossier, documents):
+def _component_rows(dossier, documents, file_errors: dict[str, str] | None = None):
     attached: dict[int, list] = {}
     for item in dossier.files.all():
         attached.setdefault(item.component_id, []).append(item)
@@ -133,6 +133,7 @@ def _component_rows(dossier, documents):
             "documents": documents,
             "required": services.upload_required(component, dossier),
             "eform": case_rules.eform_replaces_upload(component, dossier.version),
+            "error": (file_errors or {}).get(f"file_{component.pk}", ""),  # shown by the file field too
         }
         for component in services.components_for(dossier)
     ]
@@ -213,7 +214,7 @@ def edit(request: HttpRequest, public_id) -> HttpResponse:
     context = {
         "dossier": dossier,
         "form": form,
-        "components": _component_rows(dossier, documents),
+        "components": _component_rows(dossier, documents, file_errors),
         "file_errors": file_errors,
         "cases": _case_summary(dossier),
         "back": back,
@@ -277,7 +278,9 @@ def review(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 def submitted(request: HttpRequest, public_id) -> HttpResponse:
     dossier = selectors.dossier_access(user=request.user, public_id=public_id)
-    return render(request, "dossiers/submitted.html", {"dossier": dossier})
+    # Where news of the dossier goes (masked), as the API answer's ``notices_to`` says.
+    context = {"dossier": dossier, "notices_to": notices.recipients_note(dossier)}
+    return render(request, "dossiers/submitted.html", context)
 
 
 @login_required
