@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dichvucong.accounts import verification_views, views
+from dichvucong.accounts import staff_views, verification_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -23,9 +23,9 @@ urlpatterns = [
     path("ca-nhan/bao-mat/", views.security, name="security"),
     path("ca-nhan/lich-su-dang-nhap/", views.login_history_view, name="login_history"),
     path("ca-nhan/gui-lai-thu-xac-nhan/", views.email_confirm_resend, name="email_confirm_resend"),
-    path("quan-ly/can-bo/", views.staff_list, name="staff_list"),
-    path("quan-ly/can-bo/them/", views.staff_create, name="staff_create"),
-    path("quan-ly/can-bo/<int:staff_id>/", views.staff_detail, name="staff_detail"),
+    path("quan-ly/can-bo/", staff_views.staff_list, name="staff_list"),
+    path("quan-ly/can-bo/them/", staff_views.staff_create, name="staff_create"),
+    path("quan-ly/can-bo/<int:staff_id>/", staff_views.staff_detail, name="staff_detail"),
     path("quan-ly/xac-minh-danh-tinh/", verification_views.identity_counter_search, name="identity_counter"),
     path(
         "quan-ly/xac-minh-danh-tinh/<int:user_id>/",
