@@ -45,6 +45,18 @@ def demo_data_live(transactional_db):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts and ends in Vietnamese: a request in English leaves its language active in the
+    thread, and a test calling code directly would otherwise read the previous test's language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 
