@@ -41,13 +41,8 @@ def audit(
         target_user=target,
         agency=agency,
         changes=changes or {},
-        ip_address=_address(request),
+        ip_address=client_ip_or_none(request),  # the address the rate limits see
     )
-
-
-def _address(request) -> str | None:
-    """The client address the rate limits see (behind a trusted proxy, the forwarded one)."""
-    return client_ip_or_none(request)
 
 
 def grantable_roles(*, actor: User) -> list[str]:
