@@ -16,8 +16,8 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from dichvucong.catalogue.importers.national import CODE_RE, EMPTY, FAILED, PARSED, clean, strip_diacritics
 from dichvucong.catalogue.importers.records import FieldReport, ParseResult, ProcedureRecord
+from dichvucong.catalogue.importers.text import CODE_RE, EMPTY, FAILED, PARSED, clean, strip_diacritics
 
 SHEET_NAME = "Danh sách TTHC"
 # Header text (without diacritics, lower case) → ProcedureRecord attribute.

@@ -11,17 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from dichvucong.catalogue.importers.channels import parse_channels
+from dichvucong.catalogue.importers.components import parse_components
 from dichvucong.catalogue.importers.excel_list import parse_excel_list
-from dichvucong.catalogue.importers.national import (
-    SOURCE_FIELDS,
-    iter_national_folder,
-    ministry_from_slug,
-    parse_channels,
-    parse_components,
-    parse_legal_bases,
-    parse_national_record,
-    parse_results,
-)
+from dichvucong.catalogue.importers.legal import parse_legal_bases
+from dichvucong.catalogue.importers.ministries import ministry_from_slug
+from dichvucong.catalogue.importers.national import SOURCE_FIELDS, iter_national_folder, parse_national_record
 from dichvucong.catalogue.importers.records import (
     CHANNEL_IN_PERSON,
     CHANNEL_ONLINE,
@@ -39,6 +34,7 @@ from dichvucong.catalogue.importers.records import (
     UNIT_WORKING_DAYS,
     ProcedureRecord,
 )
+from dichvucong.catalogue.importers.results import parse_results
 
 SHARED = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "national-tthc"
 needs_shared = pytest.mark.skipif(
