@@ -84,6 +84,11 @@ class ProcedureComponentOut(Schema):
     )
 
 
+class ComponentCaseOut(Schema):
+    case: str = SchemaField(..., description="Trường hợp; rỗng: giấy tờ chung cho mọi trường hợp")
+    components: list[ProcedureComponentOut]
+
+
 class ProcedureResultOut(Schema):
     name: str
     code: str
@@ -110,6 +115,12 @@ class VersionOut(Schema):
     channels: list[ChannelOut]
     fees: list[FeeOut]
     components: list[ProcedureComponentOut]
+    cases: list[ComponentCaseOut] = SchemaField(
+        [],
+        alias="component_groups",
+        description="Thành phần hồ sơ theo trường hợp, theo thứ tự của nguồn: các thành phần liền nhau "
+        "cùng một trường hợp là một nhóm",
+    )
     results: list[ProcedureResultOut]
     legal_bases: list[LegalBasisOut]
 
@@ -170,6 +181,8 @@ def procedure_detail(request: HttpRequest, code: str):
     detail = selectors.procedure_detail(code=code)
     procedure = detail.procedure
     procedure.version_in_force = detail.version
+    if detail.version is not None:
+        detail.version.component_groups = detail.component_groups
     procedure.offering_list = detail.offerings
     return procedure
 

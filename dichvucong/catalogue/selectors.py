@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from dichvucong.agencies.models import Agency
 from dichvucong.catalogue import fees, query, search
 from dichvucong.catalogue.models import (
     AgencyProcedure,
+    Component,
     FeeItem,
     Field,
     FormTemplate,
@@ -124,15 +126,45 @@ VERSION_CONTENT = ("channels", "fees", "components", "results", "legal_bases")
 
 
 @dataclass
+class ComponentGroup:
+    """Consecutive components of one case (trường hợp), in the order the source lists them.
+
+    ``case`` is "" for documents every case submits.
+    """
+
+    case: str
+    components: list[Component]
+
+
+def component_groups(components: Iterable[Component]) -> list[ComponentGroup]:
+    """Group consecutive components with the same case, keeping the source order of groups and rows.
+
+    The same case listed twice, apart, stays two groups: the page reads as the source does.
+    """
+    groups: list[ComponentGroup] = []
+    for component in components:
+        if groups and groups[-1].case == component.case:
+            groups[-1].components.append(component)
+        else:
+            groups.append(ComponentGroup(case=component.case, components=[component]))
+    return groups
+
+
+@dataclass
 class ProcedureDetail:
     procedure: Procedure
     version: ProcedureVersion | None
     offerings: list[AgencyProcedure]
-    component_groups: list[tuple[str, list]]
+    component_groups: list[ComponentGroup]
     # Fees per channel (one row per ChannelOption) and per offering, each fee once (see catalogue.fees).
     channel_rows: list = field(default_factory=list)
     online_offerings: list[AgencyProcedure] = field(default_factory=list)
     forms: list[FormTemplate] = field(default_factory=list)
+
+    @property
+    def has_cases(self) -> bool:
+        """Whether any component belongs to a named case (then the common documents get a heading too)."""
+        return any(group.case for group in self.component_groups)
 
 
 def procedure_detail(*, code: str, on: datetime.date | None = None) -> ProcedureDetail:
@@ -147,7 +179,12 @@ def procedure_detail(*, code: str, on: datetime.date | None = None) -> Procedure
     version = version_in_force(procedure=procedure, on=on) or procedure.current_version
     if version is not None:
         version = ProcedureVersion.objects.prefetch_related(
-            "channels", "fees", "components", "results", "legal_bases"
+            "channels",
+            "fees",
+            # The order of the source (position), whatever the model's default ordering becomes.
+            Prefetch("components", queryset=Component.objects.order_by("position", "id")),
+            "results",
+            "legal_bases",
         ).get(pk=version.pk)
     offerings = list(
         procedure.offerings.filter(is_active=True)
@@ -155,21 +192,23 @@ def procedure_detail(*, code: str, on: datetime.date | None = None) -> Procedure
         .prefetch_related(Prefetch("fees", queryset=FeeItem.objects.order_by("id")))
         .order_by("agency__level", "agency__code")
     )
-    groups: dict[str, list] = {}
+    groups: list[ComponentGroup] = []
     forms: dict[str, FormTemplate] = {}
     if version is not None:
-        codes = {component.form_code for component in version.components.all() if component.form_code}
-        forms = {form.code: form for form in FormTemplate.objects.filter(code__in=codes)}
-        for component in version.components.all():
+        components = list(version.components.all())
+        codes = {component.form_code for component in components if component.form_code}
+        if codes:
+            forms = {form.code: form for form in FormTemplate.objects.filter(code__in=codes)}
+        for component in components:
             component.form = forms.get(component.form_code)
-            groups.setdefault(component.case, []).append(component)
+        groups = component_groups(components)
         for offering in offerings:
             offering.fee_lines = fees.offering_fee_lines(version=version, offering=offering)
     return ProcedureDetail(
         procedure=procedure,
         version=version,
         offerings=offerings,
-        component_groups=list(groups.items()),
+        component_groups=groups,
         channel_rows=fees.channel_rows(version=version, offerings=offerings) if version else [],
         online_offerings=[offering for offering in offerings if offering.service_level],
         forms=sorted(forms.values(), key=lambda form: form.name),
