@@ -37,7 +37,7 @@ class WorkingHoursAdmin(_DropsCalendars, admin.ModelAdmin):
 
 @admin.register(DayOverride)
 class DayOverrideAdmin(_DropsCalendars, admin.ModelAdmin):
-    list_display = ["date", "kind", "agency", "note"]
+    list_display = ["date", "kind", "agency", "note", "updated_at"]
     list_filter = ["kind", ("agency", admin.EmptyFieldListFilter)]
     search_fields = ["note", "agency__code", "agency__name"]
     date_hierarchy = "date"

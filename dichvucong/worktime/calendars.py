@@ -97,12 +97,22 @@ def _span(start: datetime.time, end: datetime.time) -> datetime.timedelta:
 
 
 @functools.cache
+def _national_calendar(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("VN", years=year, language="vi")
+
+
+@functools.cache
 def national_days(year: int) -> tuple[frozenset[datetime.date], frozenset[datetime.date]]:
     """(public holidays, make-up working weekend days) of Việt Nam in `year`, from the `holidays` package."""
-    vn = holidays.country_holidays("VN", years=year)
+    vn = _national_calendar(year)
     days_off = frozenset(vn.keys())
     make_up = frozenset(day for day in vn.weekend_workdays if day.year == year)
     return days_off, make_up
+
+
+def national_day_name(day: datetime.date) -> str | None:
+    """The `holidays` package's name for a public holiday (in Vietnamese), None on other days."""
+    return _national_calendar(day.year).get(day)
 
 
 def to_timedelta(amount: Amount) -> datetime.timedelta:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dichvucong.agencies.models import Agency
 from dichvucong.worktime.calendars import calendars_changed
@@ -34,8 +36,24 @@ def day_override_set(
 
 
 @transaction.atomic
+def day_override_move(
+    *, from_day: datetime.date, to_day: datetime.date, agency: Agency | None = None, note: str = ""
+) -> tuple[DayOverride, DayOverride]:
+    """Move a day off: `from_day` becomes a working day and `to_day` a day off, both or neither.
+
+    Covers a moved holiday and the government's swaps (hoán đổi): the day off moves from Saturday
+    28/11 to Monday 23/11 is `from_day=28/11, to_day=23/11`.
+    """
+    if from_day == to_day:
+        raise ValidationError(_("Ngày nghỉ phải chuyển sang một ngày khác."))
+    worked = day_override_set(day=from_day, kind=DayOverride.Kind.WORKDAY, agency=agency, note=note)
+    off = day_override_set(day=to_day, kind=DayOverride.Kind.HOLIDAY, agency=agency, note=note)
+    return worked, off
+
+
+@transaction.atomic
 def day_override_remove(*, day: datetime.date, agency: Agency | None = None) -> bool:
-    deleted, _ = DayOverride.objects.filter(agency=agency, date=day).delete()
+    deleted, _by_model = DayOverride.objects.filter(agency=agency, date=day).delete()
     if deleted:
         _changed()
     return bool(deleted)
