@@ -47,12 +47,15 @@ CHANNEL_NAMES = {
     "Dịch vụ bưu chính": CHANNEL_POSTAL,
     "Trực tiếp": CHANNEL_IN_PERSON,
 }
-# A channel cell is followed directly (no separator) by the duration cell: a number or
-# "Không có thông tin". Requiring that keeps "Trực tuyến: nộp hồ sơ..." in descriptions from
-# being read as a new row.
-CHANNEL_RE = re.compile(
-    r"(Trực tuyến|Dịch vụ bưu chính|Trực tiếp)"
-    r"(?=[ ]?(?:\d|Không có thông tin|Không quy định|Không có thời hạn))"
+# A channel cell is followed directly (no space, no colon) by the duration cell: a number, "Không có
+# thông tin", or a duration in words ("Không phải trả kết quả", "Hệ thống phản hồi tự động"): a
+# digit or a capital. That keeps "Trực tuyến: nộp hồ sơ…" and "Trực tiếp tại…" in descriptions
+# from being read as a new row.
+CHANNEL_RE = re.compile(r"(Trực tuyến|Dịch vụ bưu chính|Trực tiếp)(?=[ ]?\d|[A-ZĐÀ-Ỹ])")
+NO_RESULT_RE = re.compile(r"không phải trả kết quả", re.I)
+# Where the fee cell starts after a duration given in words.
+FEE_CELL_START_RE = re.compile(
+    r"Miễn phí|Không có thông tin|(?<![\d.,])\d[\d.,]*\s?(?:Việt Nam Đồng|VNĐ|VND|đồng|Đồng|USD|EUR)", re.I
 )
 UNIT_WORDS = (  # longest first: "Ngày làm việc" before "Ngày"
     ("ngày làm việc", UNIT_WORKING_DAYS),
@@ -301,8 +304,7 @@ def parse_duration(text: str, outcome: FieldOutcome, channel: str) -> tuple[Chan
         return record, text[len(NO_INFO) :]
     match = DURATION_RE.match(text)
     if not match:
-        outcome.flag(f"{channel}: duration not understood")
-        return record, text
+        return _duration_in_words(record, text, outcome)
     try:
         value = Decimal(match.group(1).replace(",", "."))
     except InvalidOperation:
@@ -322,6 +324,22 @@ def parse_duration(text: str, outcome: FieldOutcome, channel: str) -> tuple[Chan
         return record, rest
     record.duration_value = value
     return record, rest
+
+
+def _duration_in_words(record: ChannelRecord, text: str, outcome: FieldOutcome) -> tuple[ChannelRecord, str]:
+    """ "Không phải trả kết quảMiễn phí…", "Hệ thống phản hồi tự động0 Việt Nam Đồng…": the duration
+    cell is text; it runs to the fee cell. Kept as the stated duration, with no number of days."""
+    fee = FEE_CELL_START_RE.search(text)
+    if not fee or fee.start() == 0:
+        outcome.flag(f"{record.channel}: duration not understood")
+        return record, text
+    record.duration_text = clean(text[: fee.start()])[:500]
+    if NO_DEADLINE_RE.match(record.duration_text) or re.match(
+        r"không phải trả kết quả", record.duration_text, re.I
+    ):
+        record.duration_unit = UNIT_NO_DEADLINE
+    outcome.note(f"{record.channel}: duration given in words ('{record.duration_text[:40]}')")
+    return record, text[fee.start() :]
 
 
 def _split_glued_amount(record: ChannelRecord, rest: str, outcome: FieldOutcome) -> str:

@@ -20,13 +20,21 @@ LEGAL_TABLE_HEADER = "Tên văn bản pháp lýMã văn bản"
 _UPPER = "A-Z" + "".join(
     ch for ch in map(chr, range(0xC0, 0x1EFA)) if ch.isupper() and strip_diacritics(ch).isascii()
 )
-# Digits inside the suffix never run into a following "/" ("NĐ-CP64/2022" is two numbers).
-_DIGITS = r"(?:\d{2}(?!/)|\d(?![\d/]))"
-_SEGMENT = rf"(?:TTg|[{_UPPER}]+(?:{_DIGITS})?|[{_UPPER}]?{_DIGITS})"
+# Digits inside the suffix belong only to a legislature ("QH13", "UBTVQH14": exactly two) or to a
+# department code ("C06"); "NĐ-CP280/2025/NĐ-CP" is a number glued to the next one, and the suffix
+# starts with a letter ("24/2024" at the end is not "24/20" + "24").
+_SEGMENT = rf"(?:TTg|(?:UBTVQH|QH)\d{{2}}|[{_UPPER}]\d{{2}}(?![\d/])|[{_UPPER}]+)"
 _SEPARATOR = rf"\s?(?:[-_]|/(?=[{_UPPER}]))\s?"
 LEGAL_NUMBER_RE = re.compile(
     rf"(\d+(?:\.\d+)?)/(?:(\d{{4}})/)?({_SEGMENT}(?:{_SEPARATOR}{_SEGMENT})*)"
     rf"|(\d+)/(\d{{4}})$"
+)
+# A full date glued to the number cell that follows it.
+GLUED_DATE_RE = re.compile(r"(?<!\d)(\d{1,2}/\d{1,2}/(?:19|20)\d\d)(?=\d{1,4}(?:\.\d+)?/)")
+# "(X13)" after a number: the department that drafted it, inside the number cell.
+DEPARTMENT_TAG_RE = re.compile(r"\([A-ZĐ]\d{1,3}\)")
+BARE_DOC_TYPE_RE = re.compile(
+    r"(?:Luật|Bộ luật|Nghị định|Thông tư(?: liên tịch)?|Quyết định|Nghị quyết|Pháp lệnh|Văn bản)(?: số)?"
 )
 DOC_TYPE_TAIL_RE = re.compile(
     r"(?:Luật|Bộ luật|Nghị định|Thông tư(?: liên tịch)?|Quyết định|Nghị quyết|Pháp lệnh|Văn bản)(?: số)?\s*$"
@@ -121,10 +129,20 @@ def _title_before(body: str, position: int, start: int) -> str:
     return title.rstrip(" .;,")
 
 
+def _number_inside_title(title: str, body: str, start: int, end: int, match: re.Match[str]) -> bool:
+    """ "Thông tư số 66/2023/TT-BCA Sửa đổi, bổ sung…66/2023/TT-BCA": a title of a bare document type
+    cannot be a whole row when the same number comes again later as its cell."""
+    if not BARE_DOC_TYPE_RE.fullmatch(title) or body[start - 1 : start] != " ":
+        return False
+    head = body[start:end].split("/")[0] + "/"
+    return head in body[end:]
+
+
 def parse_legal_bases(text: str) -> tuple[list[LegalBasisRecord], FieldOutcome]:
     outcome = FieldOutcome(PARSED)
     body = clean(text.replace(LEGAL_TABLE_HEADER, "", 1))
-    body = DUPLICATE_NUMBER_RE.sub(r"\1 ", body)  # "...TT-BCA110/2020/TT-BCA" → "...TT-BCA 110/2020/TT-BCA"
+    body = DUPLICATE_NUMBER_RE.sub(r"\1 ", body)
+    body = GLUED_DATE_RE.sub(r"\1 ", body)  # "…ngày 01/01/2017120/2016/NĐ-CP" → "…01/01/2017 120/…"
     bases: list[LegalBasisRecord] = []
     position = 0
     for match in LEGAL_NUMBER_RE.finditer(body):
@@ -134,10 +152,14 @@ def parse_legal_bases(text: str) -> tuple[list[LegalBasisRecord], FieldOutcome]:
             suffix, end, continues = "", match.end(), False
         else:
             suffix, end, continues = _legal_match_end(body, match)
+        department = DEPARTMENT_TAG_RE.match(body, end)  # "21/2007/TT-BCA(X13)": part of the cell
+        end = department.end() if department else end
         if continues or not _is_cell_end(body, end):
             continue
         number, start = _legal_number(match, suffix)
         title = _title_before(body, position, start)
+        if _number_inside_title(title, body, start, end, match):
+            continue
         position = end
         bases.append(LegalBasisRecord(title=title or number, number=number))
     tail = clean(body[position:]).strip(" .;,:")

@@ -39,30 +39,21 @@ MINISTRY_ABBREVIATIONS: dict[str, str] = {
     "UBDT": "Bộ Dân tộc và Tôn giáo",
 }
 _KNOWN_MINISTRY_BY_SLUG = {slugify(name): name for name in MINISTRY_ABBREVIATIONS.values()}
+KNOWN_MINISTRY_NAMES = frozenset(MINISTRY_ABBREVIATIONS.values())
 
 
 def ministry_from_slug(slug: str) -> str:
-    """Folder name to ministry name: known names get their diacritics back, others are capitalised.
+    """Folder name to ministry name, for known ministries only: ``bo-tu-phap`` → "Bộ Tư pháp".
 
-    ``bo-tu-phap`` → "Bộ Tư pháp"; ``bo-ngoai-giao`` → "Bộ Ngoại giao"; ``so-abc`` → "So Abc".
+    An unknown slug (``bo-nong-nghiep-mt``) gives "": a name cannot be rebuilt from a slug without
+    its diacritics, and "Bo Nong Nghiep Mt" would be shown to citizens as the issuing body.
     """
-    slug = slugify(slug)
-    if not slug:
-        return ""
-    if slug in _KNOWN_MINISTRY_BY_SLUG:
-        return _KNOWN_MINISTRY_BY_SLUG[slug]
-    return " ".join(word.capitalize() for word in slug.split("-"))
-
-
-MINISTRY_SLUG_PREFIXES = ("bo-", "ngan-hang-", "thanh-tra-", "van-phong-", "uy-ban-")
+    return _KNOWN_MINISTRY_BY_SLUG.get(slugify(slug), "")
 
 
 def ministry_hint_from_folder(folder: str) -> str:
     """Folder names like ``bo-ngoai-giao`` hint at the ministry; other names (``tmp``, ``data``) do not."""
-    slug = slugify(folder)
-    if slug in _KNOWN_MINISTRY_BY_SLUG or slug.startswith(MINISTRY_SLUG_PREFIXES):
-        return ministry_from_slug(slug)
-    return ""
+    return ministry_from_slug(folder)
 
 
 def ministry_from_decision(decision: str) -> str:

@@ -24,9 +24,14 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from dichvucong.catalogue.importers.channels import parse_channels
+from dichvucong.catalogue.importers.check import check_record
 from dichvucong.catalogue.importers.components import parse_components
 from dichvucong.catalogue.importers.legal import parse_legal_bases
-from dichvucong.catalogue.importers.ministries import ministry_from_decision, ministry_hint_from_folder
+from dichvucong.catalogue.importers.ministries import (
+    KNOWN_MINISTRY_NAMES,
+    ministry_from_decision,
+    ministry_hint_from_folder,
+)
 from dichvucong.catalogue.importers.records import (
     LEVEL_COMMUNE,
     LEVEL_MINISTRY,
@@ -180,6 +185,13 @@ class _Reporter:
             outcome.flag(problem)
         self.reports[key] = outcome.report(key)
 
+    def unverified(self, key: str, detail: str) -> None:
+        """The stored value does not account for the source (``importers.check``): never "parsed"."""
+        report = self.reports[key]
+        status = report.status if report.status in (PARTIAL, FAILED) else PARTIAL
+        detail = "; ".join(d for d in (report.detail, f"check: {detail}") if d)[:500]
+        self.reports[key] = FieldReport(name=key, status=status, detail=detail)
+
     def ordered(self) -> list[FieldReport]:
         ordered = [self.reports[k] for k in SOURCE_FIELDS if k in self.reports]
         return ordered + [r for k, r in self.reports.items() if k not in SOURCE_FIELDS]
@@ -207,12 +219,22 @@ def _decision_and_ministry(reporter: _Reporter, record: ProcedureRecord, ministr
     decision = re.sub(r"^(\d+)\./", r"\1/", decision)  # "1234./QĐ-BXD"
     record.decision_number = decision[:100]
     ministry = ministry_from_decision(decision)
-    record.issuing_agency = ministry or ministry_hint
+    record.issuing_agency = ministry or ministry_hint or _ministry_named_in(reporter)
     if decision and not re.fullmatch(r"\d+/Q[ĐD]-[A-ZĐ0-9\-]+", decision):
         reporter.set("so_quyet_dinh", PARTIAL, f"unusual decision number '{decision[:40]}'")
     elif decision and not ministry:
         detail = "issuer is not a ministry; ministry taken from the folder" if ministry_hint else ""
         reporter.set("so_quyet_dinh", PARSED, detail)
+
+
+def _ministry_named_in(reporter: _Reporter) -> str:
+    """A known ministry named as the competent or implementing body ("Bộ Tư pháp"), else ""."""
+    for key in ("co_quan_co_tham_quyen", "co_quan_thuc_hien"):
+        text = clean(reporter.text(key)[0])
+        for name in sorted(KNOWN_MINISTRY_NAMES, key=len, reverse=True):
+            if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text):
+                return name
+    return ""
 
 
 def _url(reporter: _Reporter, record: ProcedureRecord) -> None:
@@ -319,7 +341,15 @@ def _parse(data: dict, source: str, ministry_hint: str) -> ParseResult:
     for key in SOURCE_FIELDS:
         if key not in reporter.reports:
             reporter.set(key, EMPTY, "missing")
-    return ParseResult(source=source, record=record, fields=reporter.ordered())
+    mismatches = check_record(data, record)
+    for mismatch in mismatches:
+        reporter.unverified(mismatch.field, mismatch.detail)
+    return ParseResult(
+        source=source,
+        record=record,
+        fields=reporter.ordered(),
+        mismatches=[(m.kind, m.detail) for m in mismatches],
+    )
 
 
 # --------------------------------------------------------------------------------------------------

@@ -152,6 +152,9 @@ class ParseResult:
     record: ProcedureRecord | None
     fields: list[FieldReport] = field(default_factory=list)
     error: str = ""  # set when the record could not be used at all
+    # What the source proves wrong in ``record`` (kind, detail): see ``importers.check``. Each one
+    # also lowers its field to "partial".
+    mismatches: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
