@@ -199,6 +199,11 @@ def _occurrences(number: str, body: str) -> int:
 _YEAR_BEFORE_RE = re.compile(r"(?:\D|^)(?:19|20)\d\d$")
 
 
+_BARE_TITLE_RE = re.compile(
+    r"(?:Luật|Bộ luật|Nghị định|Thông tư(?: liên tịch)?|Quyết định|Nghị quyết|Pháp lệnh)(?: số)?", re.I
+)
+
+
 def check_legal_bases(source_text: str, record: ProcedureRecord) -> list[Mismatch]:
     text = clean(source_text)
     if is_empty_text(text):
@@ -206,6 +211,7 @@ def check_legal_bases(source_text: str, record: ProcedureRecord) -> list[Mismatc
     found: list[Mismatch] = []
     body = text.replace(LEGAL_TABLE_HEADER, " ")
     counts: dict[str, int] = {}
+    titles: dict[str, list[str]] = {}
     for basis in record.legal_bases:
         if not basis.number:
             continue
@@ -213,6 +219,9 @@ def check_legal_bases(source_text: str, record: ProcedureRecord) -> list[Mismatc
         if not occurrences:
             found.append(Mismatch(LEGAL_NUMBER, f"number '{basis.number}' does not occur in the source"))
         counts[basis.number] = counts.get(basis.number, 0) + 1
+        titles.setdefault(basis.number, []).append(basis.title.strip())
+        if len(titles[basis.number]) == 2 and any(_BARE_TITLE_RE.fullmatch(t) for t in titles[basis.number]):
+            found.append(Mismatch(LEGAL_DUPLICATE, f"'{basis.number}' stored twice, once under a bare title"))
         if counts[basis.number] > occurrences > 0:
             found.append(
                 Mismatch(

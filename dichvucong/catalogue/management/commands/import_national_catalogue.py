@@ -42,6 +42,8 @@ class Command(BaseCommand):
         results = parse_excel_list(source) if is_listing else iter_national_folder(source)
         outcomes: Counter[str] = Counter()
         field_status: dict[str, Counter[str]] = defaultdict(Counter)
+        mismatch_kinds: Counter[str] = Counter()
+        unverified = 0
         with ExitStack() as stack:
             writer = stack.enter_context(Path(report).open("w", encoding="utf-8")) if report else None
             for result in tqdm(results, desc="Nhập thủ tục", unit=" bản ghi", disable=no_progress):
@@ -49,11 +51,20 @@ class Command(BaseCommand):
                 outcomes[outcome] += 1
                 for item in result.fields:
                     field_status[item.name][item.status] += 1
+                if result.mismatches:
+                    unverified += 1
+                    mismatch_kinds.update({kind for kind, _detail in result.mismatches})
                 if writer:
                     writer.write(
                         json.dumps(self._report_line(result, outcome, error), ensure_ascii=False) + "\n"
                     )
         self._print_summary(outcomes, field_status)
+        total = sum(outcomes.values()) or 1
+        kinds = ", ".join(f"{kind}: {count}" for kind, count in sorted(mismatch_kinds.items()))
+        self.stdout.write(
+            f"Đối chiếu với văn bản gốc: {unverified} thủ tục ({100 * unverified / total:.1f}%) có trường "
+            f"không khớp nguồn, đã ghi là partial{': ' + kinds if kinds else '.'}"
+        )
 
     def _import_one(self, result: ParseResult, *, is_listing: bool, dry_run: bool) -> tuple[str, str]:
         if not result.ok:
@@ -75,6 +86,7 @@ class Command(BaseCommand):
             "outcome": outcome,
             "error": error,
             "fields": {item.name: {"status": item.status, "detail": item.detail} for item in result.fields},
+            "mismatches": [{"kind": kind, "detail": detail} for kind, detail in result.mismatches],
         }
 
     def _print_summary(self, outcomes: Counter, field_status: dict[str, Counter]) -> None:
