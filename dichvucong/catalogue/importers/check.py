@@ -126,7 +126,7 @@ def _form_split(name: str, form_name: str) -> list[Mismatch]:
     if not FILE_EXT_RE.search(first_form):
         return []
     cut = (
-        re.search(r"\b[Mm]ẫu(?: số)?\s*\w{1,6}[.\-_]$", name)  # "Mẫu 03." + "TT41.doc"
+        re.search(r"[Mm]ẫu(?: số)?\s*\w{1,6}[.\-_]$", name)  # "Mẫu 03." + "TT41.doc"
         or re.search(r"\S*_\S*$", name)  # "…_39." + "2025.TT-BNNMT_02.7.2025.docx"
         or first_form.count(")") > first_form.count("(")  # "…(2.NVICC-ĐS." + "01).pdf"
     )
