@@ -270,11 +270,6 @@ def test_database_mode_with_nothing_imported_counts_every_record_as_missing(tmp_
     assert not Procedure.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="catalogue_check --max-share passes when it compared nothing (empty or wrong database): "
-    "a CI gate that checked 0 procedures should fail, not report 0.00%",
-)
 @pytest.mark.django_db
 def test_threshold_fails_when_nothing_was_compared(tmp_path):
     source = tmp_path / "src"

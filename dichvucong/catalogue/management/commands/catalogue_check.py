@@ -90,6 +90,7 @@ class Command(BaseCommand):
         kinds: dict[str, Counter[str]] = defaultdict(Counter)
         missing = unreadable = 0
         lines: list[dict] = []
+        files: dict[Path, object] = {}
         for result in iter_national_folder(source):
             if not result.ok:
                 unreadable += 1
@@ -100,7 +101,7 @@ class Command(BaseCommand):
                 continue
             group = Path(result.source).parts[0] if len(Path(result.source).parts) > 1 else "."
             totals[group] += 1
-            mismatches = check_record(_source_data(source, result.source), record)
+            mismatches = check_record(_source_data(source, result.source, files), record)
             if mismatches:
                 flawed[group] += 1
                 for kind in {m.kind for m in mismatches}:
@@ -114,6 +115,10 @@ class Command(BaseCommand):
                 for line in lines:
                     handle.write(json.dumps(line, ensure_ascii=False) + "\n")
         share = self._print(totals, flawed, kinds, lines[:show], missing=missing, unreadable=unreadable)
+        if max_share is not None and not sum(totals.values()):
+            raise CommandError(
+                "Không đối chiếu được thủ tục nào (chưa nhập dữ liệu, sai đường dẫn hoặc sai cơ sở dữ liệu)."
+            )
         if max_share is not None and share > max_share:
             raise CommandError(f"Tỷ lệ thủ tục sai lệch {share:.2f}% vượt ngưỡng {max_share:.2f}%.")
 
@@ -139,9 +144,13 @@ class Command(BaseCommand):
         return share
 
 
-def _source_data(root: Path, source: str) -> dict:
-    """The JSON object a result came from (``file.json`` or ``file.json#3`` for a list item)."""
+def _source_data(root: Path, source: str, files: dict[Path, object]) -> dict:
+    """The JSON object a result came from (``file.json`` or ``file.json#3`` for a list item); ``files``
+    keeps the last file read, since a list file's items come one after another."""
     name, _, index = source.partition("#")
     file = root / name if root.is_dir() else root
-    data = json.loads(file.read_bytes().decode("utf-8-sig"))
+    if file not in files:
+        files.clear()
+        files[file] = json.loads(file.read_bytes().decode("utf-8-sig"))
+    data = files[file]
     return data[int(index)] if index else data
