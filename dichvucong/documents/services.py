@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -175,7 +176,8 @@ def document_store(
     the storage quota and the daily number of uploads, for what a citizen uploads). The file is written,
     then the row inserted in its own transaction; if the insert fails the file is removed at once. (When the
     caller holds an outer transaction that later rolls back, `document_orphan_files_remove` cleans up what
-    it left.)
+    it left.) A PDF with active content is refused, or, with ``DVC_PDF_ACTIVE_CONTENT = "sanitise"``, kept as
+    the rewritten file validation returns (its size and hash are those of the stored bytes).
     """
     clean = clean_title(title)
     clean_kind_value = clean_kind(kind)
@@ -203,9 +205,13 @@ def document_store(
         sha256=facts.sha256,
         source=source,
     )
+    if facts.content is not None:  # a PDF rewritten without its active content: that is what we keep
+        removed = ", ".join(sorted(facts.removed))
+        logger.info("documents: stored a sanitised PDF for user %s (removed: %s)", owner.pk, removed)
+    content = upload if facts.content is None else ContentFile(facts.content)
     storage = document.file.storage
     try:
-        document.file.save(facts.file_type.extension, upload, save=False)  # name comes from upload_to
+        document.file.save(facts.file_type.extension, content, save=False)  # name comes from upload_to
         with transaction.atomic():
             if limited:  # two uploads at once must not both fit in the last megabytes
                 get_user_model().objects.select_for_update().filter(pk=owner.pk).first()

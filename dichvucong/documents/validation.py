@@ -1,5 +1,9 @@
 """Checks on an uploaded file, by its content only (never its name or the type the browser claims; the name
-only words the message when the content does not match it).
+only words the message naming the file).
+
+Beyond the first bytes, a PDF must open with pypdf and carry no active content (``pdf_content``: refused,
+or rewritten without it when ``DVC_PDF_ACTIVE_CONTENT = "sanitise"``), and a JPEG or PNG must decode in full
+with Pillow within ``DVC_IMAGE_MAX_PIXELS`` (``image_content``). DOC, DOCX and XLSX keep the checks below.
 
 Pure: reads the file object it is given, touches no database and no storage.
 """
@@ -14,6 +18,8 @@ from typing import IO, Protocol
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+from dichvucong.documents import image_content, pdf_content
 
 PDF = "pdf"
 JPEG = "jpeg"
@@ -84,9 +90,14 @@ class Upload(Protocol):
 
 @dataclass(frozen=True)
 class FileFacts:
+    """What will be stored. `content` is set when it differs from the upload (a sanitised PDF): store those
+    bytes, whose `size` and `sha256` these are; `removed` lists what was taken out (pdf_content codes)."""
+
     file_type: FileType
     size: int
     sha256: str
+    content: bytes | None = None
+    removed: frozenset[str] = frozenset()
 
 
 def max_upload_bytes() -> int:
@@ -139,6 +150,105 @@ def _refused_type(name: str, allowed: frozenset[str]) -> FileRejected:
         return FileRejected("wrong_type", message % {"name": shown})
     message = _("Tệp “%(name)s” không phải là tệp %(type)s thật (nội dung không khớp đuôi tệp).")
     return FileRejected("wrong_type", message % {"name": shown, "type": FILE_TYPES[claimed].label})
+
+
+def _named(name: str, problem: str) -> str:
+    shown = _shown_name(name)
+    return _("“%(name)s”: %(problem)s") % {"name": shown, "problem": problem} if shown else problem
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def _reason_labels() -> dict[str, str]:
+    return {
+        pdf_content.JAVASCRIPT: _("mã JavaScript"),
+        pdf_content.OPEN_ACTION: _("lệnh tự chạy khi mở tệp"),
+        pdf_content.ADDITIONAL_ACTIONS: _("lệnh tự chạy theo thao tác của người xem"),
+        pdf_content.EMBEDDED_FILE: _("tệp đính kèm bên trong"),
+        pdf_content.LAUNCH: _("lệnh mở chương trình khác"),
+        pdf_content.SUBMIT_FORM: _("lệnh tự gửi dữ liệu biểu mẫu"),
+        pdf_content.IMPORT_DATA: _("lệnh nhập dữ liệu từ tệp khác"),
+        pdf_content.RICH_MEDIA: _("nội dung đa phương tiện"),
+        pdf_content.XFA: _("biểu mẫu XFA"),
+    }
+
+
+def active_content_labels(reasons: frozenset[str] | set[str]) -> str:
+    """ "mã JavaScript, tệp đính kèm bên trong" in a stable order."""
+    labels = _reason_labels()
+    return ", ".join(labels[code] for code in pdf_content.REASONS if code in reasons)
+
+
+def _pdf_refusal(name: str, problem: pdf_content.PdfProblem) -> FileRejected:
+    if problem.code == pdf_content.ENCRYPTED:
+        text = _("Tệp PDF được đặt mật khẩu nên không mở được. Hãy bỏ mật khẩu rồi tải lên lại.")
+    elif problem.code == pdf_content.TOO_MANY_PAGES:
+        text = _("Tệp PDF có quá nhiều trang (tối đa %(limit)s trang). Hãy chia thành các tệp nhỏ hơn.") % {
+            "limit": _thousands(problem.details["limit"])
+        }
+    elif problem.code == pdf_content.TOO_COMPLEX:
+        text = _(
+            "Tệp PDF có cấu trúc quá phức tạp, không kiểm tra an toàn được. "
+            "Hãy lưu (hoặc in) lại thành tệp PDF thông thường rồi tải lên lại."
+        )
+    else:
+        text = _(
+            "Tệp PDF bị hỏng hoặc không đọc được. Hãy mở tệp trên máy, lưu (hoặc xuất) lại thành PDF "
+            "rồi tải lên lại."
+        )
+    return FileRejected(problem.code, _named(name, text))
+
+
+def _active_refusal(name: str, reasons: frozenset[str], *, signed: bool = False) -> FileRejected:
+    text = _(
+        "Tệp PDF có nội dung tự chạy (%(reasons)s) nên không được nhận, để bảo đảm an toàn cho người xem. "
+        "Hãy in (hoặc xuất) lại thành tệp PDF thông thường rồi tải lên lại."
+    ) % {"reasons": active_content_labels(reasons)}
+    if signed:
+        text += " " + _("Tệp có chữ ký số nên hệ thống không tự gỡ các nội dung này (sẽ làm mất chữ ký).")
+    return FileRejected("pdf_active_content", _named(name, text))
+
+
+def _check_pdf(upload: Upload, name: str) -> tuple[bytes, frozenset[str]] | None:
+    """None when the PDF may be kept as it is; (sanitised bytes, what was removed) when rewritten."""
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    try:
+        findings = pdf_content.pdf_inspect(data)
+        if not findings.active:
+            return None
+        if pdf_content.active_content_policy() != pdf_content.SANITISE or findings.signed:
+            raise _active_refusal(name, findings.active, signed=findings.signed)
+        cleaned = pdf_content.pdf_sanitised(data)
+        again = pdf_content.pdf_inspect(cleaned)
+    except pdf_content.PdfProblem as problem:
+        raise _pdf_refusal(name, problem) from problem
+    if again.active:  # what pypdf wrote must itself be clean; if not, refuse rather than keep it
+        raise _active_refusal(name, findings.active)
+    return cleaned, findings.active
+
+
+def _check_image(upload: Upload, code: str, name: str) -> None:
+    try:
+        image_content.image_inspect(upload, code=code)  # type: ignore[arg-type]
+    except image_content.ImageProblem as problem:
+        if problem.code != image_content.TOO_LARGE:
+            text = _("Ảnh bị hỏng hoặc không đọc được. Hãy chụp hoặc lưu lại ảnh rồi tải lên lại.")
+        elif problem.pixels:
+            text = _(
+                "Ảnh quá lớn (%(pixels)s điểm ảnh; tối đa %(limit)s). Hãy thu nhỏ ảnh rồi tải lên lại."
+            ) % {
+                "pixels": _thousands(problem.pixels),
+                "limit": _thousands(problem.limit or image_content.max_pixels()),
+            }
+        else:
+            text = _("Ảnh quá lớn (tối đa %(limit)s điểm ảnh). Hãy thu nhỏ ảnh rồi tải lên lại.") % {
+                "limit": _thousands(problem.limit or image_content.max_pixels())
+            }
+        raise FileRejected(problem.code, _named(name, text)) from problem
 
 
 def _too_large(size: int, limit: int) -> FileRejected:
@@ -226,7 +336,21 @@ def inspect_upload(
     if size == 0:
         raise FileRejected("empty", _("Tệp đã chọn không có nội dung."))
 
+    name = getattr(upload, "name", "") or ""
     code = detect_type(upload)  # type: ignore[arg-type]
     if code is None or code not in allowed:
-        raise _refused_type(getattr(upload, "name", "") or "", allowed)
+        raise _refused_type(name, allowed)
+    if code == PDF:
+        sanitised = _check_pdf(upload, name)
+        if sanitised is not None:
+            content, removed = sanitised
+            return FileFacts(
+                file_type=FILE_TYPES[code],
+                size=len(content),
+                sha256=hashlib.sha256(content).hexdigest(),
+                content=content,
+                removed=removed,
+            )
+    elif code in (JPEG, PNG):
+        _check_image(upload, code, name)
     return FileFacts(file_type=FILE_TYPES[code], size=size, sha256=digest.hexdigest())

@@ -93,6 +93,8 @@ def test_download_has_the_private_headers(signed_in, citizen, media):
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "private, no-store"
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert "script-src 'none'" in response["Content-Security-Policy"]
     assert b"".join(response.streaming_content) == files.JPEG
 
 

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dichvucong.documents.models import StoredDocument
-from dichvucong.documents.responses import PREVIEW_CSP
+from dichvucong.documents.responses import DOWNLOAD_CSP, PREVIEW_CSP
 from dichvucong.documents.tests import files
 from dichvucong.documents.tests.factories import make_document
 
@@ -178,6 +178,7 @@ def test_download_sends_an_attachment_with_safe_headers(signed_in, citizen, medi
     assert "filename*=utf-8''C%C4%83n%20c%C6%B0%E1%BB%9Bc.pdf" in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "private, no-store"
+    assert response["Content-Security-Policy"] == DOWNLOAD_CSP
     assert _body(response) == files.PDF
 
 
@@ -193,6 +194,23 @@ def test_preview_shows_pdf_and_images_inline_in_a_sandbox(signed_in, citizen, me
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "private, no-store"
     assert _body(response) == files.PNG
+
+
+def test_a_pdf_preview_may_not_run_scripts(signed_in, citizen, media):
+    document = make_document(citizen, name="to-khai.pdf")
+
+    response = signed_in.get(_url("preview", document))
+
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("inline;")
+    policy = [part.strip() for part in response["Content-Security-Policy"].split(";")]
+    assert "sandbox" in policy  # no scripts, no forms, a unique origin without the site's cookies
+    assert "script-src 'none'" in policy
+    assert "object-src 'none'" in policy
+    assert "default-src 'none'" in policy
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert _body(response) == files.PDF
 
 
 def test_preview_of_an_office_file_is_a_download(signed_in, citizen, media):
