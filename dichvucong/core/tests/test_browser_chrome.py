@@ -15,6 +15,7 @@ from conftest import login_with_second_factor
 from dichvucong.accounts.models import User
 from dichvucong.catalogue.models import AgencyProcedure
 from dichvucong.counters.models import Counter
+from dichvucong.documents.testing import minimal_pdf_bytes
 from dichvucong.dossiers import services as dossier_services
 from dichvucong.processing import services as processing_services
 
@@ -23,7 +24,7 @@ PHONE = {"width": 360, "height": 740}
 CENTRE, COMMITTEE = "000.01.31.H56", "000.00.31.H56"
 # A demo procedure the commune offers online without a required e-form: papers attached, then submitted.
 PROCEDURE = "1.004873"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = minimal_pdf_bytes()
 
 
 def _submitted(citizen, offering, tag: str):

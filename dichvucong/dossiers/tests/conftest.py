@@ -9,10 +9,11 @@ from dichvucong.accounts.models import AgencyMembership
 from dichvucong.agencies.models import Agency
 from dichvucong.catalogue.importers import records as r
 from dichvucong.catalogue.services import ensure_levels, offering_upsert, procedure_upsert_from_record
+from dichvucong.documents.testing import minimal_pdf_bytes
 
 User = get_user_model()
 VERIFIED_AT = datetime.datetime(2026, 1, 5, 9, 0, tzinfo=datetime.UTC)
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = minimal_pdf_bytes()  # a real one-page PDF: uploads are opened with pypdf before they are kept
 
 
 def pdf(name="giay-to.pdf", content=PDF):

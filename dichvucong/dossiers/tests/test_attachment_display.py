@@ -8,13 +8,14 @@ from django.urls import reverse
 
 from conftest import login_with_second_factor
 from dichvucong.documents.services import document_store
+from dichvucong.documents.testing import minimal_jpeg_bytes
 from dichvucong.dossiers import services
 from dichvucong.dossiers.tests.conftest import PDF, pdf
 from dichvucong.processing import late
 from dichvucong.processing.tests.conftest import accepted, pdata  # noqa: F401 (fixtures)
 from dichvucong.processing.tests.test_services import walk_to
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 2000 + b"\xff\xd9"
+JPEG = minimal_jpeg_bytes(size=(64, 64))
 
 
 def _draft_with_named_files(setup):
@@ -24,7 +25,7 @@ def _draft_with_named_files(setup):
         dossier=dossier,
         applicant=setup["citizen"],
         component=first,
-        upload=pdf(name="chungsinh.pdf", content=PDF + b"a" * 3000),
+        upload=pdf(name="chungsinh.pdf", content=PDF + b"a" * (3046 - len(PDF))),  # 3046 bytes
     )
     # A document already in the store under an earlier dossier's component title, reused for another one.
     stored, _created = document_store(

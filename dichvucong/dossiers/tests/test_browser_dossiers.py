@@ -9,6 +9,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from pypdf import PdfReader
 
 from dichvucong.accounts.tests.conftest import latest_code
+from dichvucong.documents.testing import minimal_pdf_bytes
 from dichvucong.dossiers.models import Dossier, Status
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -41,7 +42,7 @@ def submit_dossier(page, url, offering_id, tmp_path, tag: str) -> Dossier:
     page.wait_for_url("**/sua/")
     for n, label in enumerate(("Tệp cho Tờ khai đăng ký khai sinh", "Tệp cho Giấy chứng sinh")):
         path = tmp_path / f"{tag}-{n}.pdf"
-        path.write_bytes(b"%PDF-1.4\n% " + f"{tag}-{n}".encode() + b"\n%%EOF\n")
+        path.write_bytes(minimal_pdf_bytes(f"{tag}-{n}"))
         page.get_by_label(label).set_input_files(str(path))
     page.get_by_label("Nhận bản điện tử trực tuyến").check()
     page.get_by_role("button", name="Xem lại trước khi nộp").click()
@@ -130,7 +131,7 @@ def test_submit_accept_supplement_refuse_and_track(live_server, browser_page, se
     page.goto(f"{url}/ho-so/{second.public_id}/")
     page.get_by_label("Nội dung bổ sung").fill("Gửi lại bản chụp rõ")
     path = tmp_path / "ro.pdf"
-    path.write_bytes(b"%PDF-1.4\n% ban ro\n%%EOF\n")
+    path.write_bytes(minimal_pdf_bytes("ban ro"))
     page.get_by_label("Giấy chứng sinh").set_input_files(str(path))
     page.get_by_role("button", name="Gửi bổ sung").click()
     assert "Đã gửi bổ sung" in page.content()

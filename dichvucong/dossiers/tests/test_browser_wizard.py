@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 
 from dichvucong.accounts.tests.conftest import latest_code
 from dichvucong.catalogue.models import AgencyProcedure
+from dichvucong.documents.testing import minimal_pdf_bytes
 from dichvucong.dossiers.models import Dossier, Status
 from dichvucong.dossiers.tests.test_browser_dossiers import PASSWORD, sign_in
 
@@ -69,7 +70,7 @@ def test_birth_registration_general_case_on_a_360px_phone(
     page.get_by_label("Mẹ", exact=True).check()
     for n, name in enumerate(("Tệp cho Giấy chứng sinh", "Tệp cho Giấy tờ tùy thân")):
         path = tmp_path / f"giay-{n}.pdf"
-        path.write_bytes(b"%PDF-1.4\n% " + name.encode() + b"\n%%EOF\n")
+        path.write_bytes(minimal_pdf_bytes(name))
         page.get_by_label(name).set_input_files(str(path))
     page.get_by_label("Nhận bản điện tử trực tuyến").check()
     page.get_by_role("button", name="Xem lại trước khi nộp").click()

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from dichvucong.documents.testing import minimal_pdf_bytes, minimal_png_bytes
 from dichvucong.dossiers import reception, services
 from dichvucong.dossiers.models import Dossier, DossierEvent, DossierFile, Status
 from dichvucong.dossiers.tests.conftest import pdf
@@ -86,7 +87,7 @@ def test_bad_uploads_are_refused_and_leave_nothing(setup, name, content, tmp_pat
 def test_a_png_named_pdf_is_kept_as_what_it_really_is(setup):
     dossier = services.dossier_create_draft(applicant=setup["citizen"], offering=setup["offering"])
     component = services.components_for(dossier)[0]
-    png = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
+    png = minimal_png_bytes()
 
     attached = services.dossier_attach(
         dossier=dossier,
@@ -198,7 +199,7 @@ def test_supplement_pauses_the_clock_and_the_due_date_moves_by_the_pause(ready_d
     assert completed.supplements.get().due_before == old_due
 
 
-PDF_2 = b"%PDF-1.4\n% ban ro hon\n%%EOF\n"
+PDF_2 = minimal_pdf_bytes("ban ro hon")
 
 
 def test_supplement_after_the_deadline_is_refused(ready_draft, setup, monkeypatch):

@@ -10,6 +10,7 @@ from dichvucong.accounts.services import api_token_create
 from dichvucong.catalogue.models import Component
 from dichvucong.documents.models import StoredDocument
 from dichvucong.documents.services import document_store
+from dichvucong.documents.testing import minimal_png_bytes
 from dichvucong.dossiers import services
 from dichvucong.dossiers.models import Dossier, DossierFile, Status
 from dichvucong.dossiers.tests.conftest import PDF, pdf
@@ -18,7 +19,7 @@ from dichvucong.notifications.models import Message
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/submissions"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = minimal_png_bytes()
 
 
 def bearer(user) -> dict:

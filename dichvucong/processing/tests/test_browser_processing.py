@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from pypdf import PdfReader
 
+from dichvucong.documents.testing import minimal_pdf_bytes
 from dichvucong.dossiers.models import Dossier, Status
 from dichvucong.dossiers.tests.test_browser_dossiers import PASSWORD, sign_out, track
 from dichvucong.processing.models import ControlSheetEntry
@@ -111,7 +112,7 @@ def test_counter_to_return_then_a_late_dossier_with_mau_04(live_server, browser_
     as_staff(page, url, data["vanthu.a"], codes)
     open_dossier(page, url, on_time)
     result = tmp_path / "giay-khai-sinh.pdf"
-    result.write_bytes(b"%PDF-1.4\n% ket qua\n%%EOF\n")
+    result.write_bytes(minimal_pdf_bytes("ket qua"))
     page.get_by_label("Văn bản kết quả (bản quét hoặc bản điện tử PDF)").set_input_files(str(result))
     page.get_by_label("Số, ký hiệu").fill("7/GCN-UBND")
     page.get_by_label("Ngày ký").fill(timezone.localdate().strftime("%d/%m/%Y"))
