@@ -69,10 +69,25 @@ def http_request(method: str, path: str, host: str, headers: dict[str, str] | No
 
 
 def tiny_pdf(nonce: str, size: int = 2048) -> bytes:
-    """A small valid-looking PDF whose content (hence SHA-256) is unique per nonce."""
-    head = f"%PDF-1.4\n% dvc-bench {nonce}\n1 0 obj << /Type /Catalog >> endobj\n".encode("ascii")
-    tail = b"\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-    return head + b"%" * max(0, size - len(head) - len(tail)) + tail
+    """A small PDF that opens (one blank page, a correct xref) and whose bytes are unique per nonce;
+    the upload checks refuse anything less since issue 12."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        f"<< /Title (dvc-bench {nonce}) >>".encode("ascii"),
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    out += b"%" + b"-" * max(0, size - len(out) - 200) + b"\n"  # padding inside a comment
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer << /Size {len(objects) + 1} /Root 1 0 R /Info 4 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
 
 
 def multipart(fields: dict[str, str], files: dict[str, tuple[str, str, bytes]]) -> bytes:

@@ -366,5 +366,13 @@ DVC_LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("DVC_LOGIN_FAILURE_WINDOW_
 DVC_DOCUMENT_MAX_BYTES = int(os.environ.get("DVC_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 DVC_UPLOAD_QUOTA_BYTES = int(os.environ.get("DVC_UPLOAD_QUOTA_BYTES", str(500 * 1024 * 1024)))
 DVC_UPLOADS_PER_DAY = int(os.environ.get("DVC_UPLOADS_PER_DAY", "200"))
+# A PDF with active content (JavaScript, launch/submit actions, attachments, XFA) is refused ("refuse", the
+# default: the citizen re-exports a clean file and staff never get a file we altered) or stored with
+# that content removed ("sanitise"; a signed PDF is still refused). See documents/pdf_content.py.
+DVC_PDF_ACTIVE_CONTENT = os.environ.get("DVC_PDF_ACTIVE_CONTENT", "refuse")
+DVC_PDF_MAX_PAGES = int(os.environ.get("DVC_PDF_MAX_PAGES", "2000"))
+DVC_PDF_MAX_OBJECTS = int(os.environ.get("DVC_PDF_MAX_OBJECTS", "200000"))
+# Images are decoded before acceptance; more pixels than this is a decompression bomb.
+DVC_IMAGE_MAX_PIXELS = int(os.environ.get("DVC_IMAGE_MAX_PIXELS", "50000000"))
 DVC_DOSSIER_CODE_FORMAT = os.environ.get("DVC_DOSSIER_CODE_FORMAT", "{agency}-{yymmdd}-{number:04d}")
 DVC_WORKTIME_CACHE_SECONDS = int(os.environ.get("DVC_WORKTIME_CACHE_SECONDS", "60"))
