@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "dichvucong.counters",
     "dichvucong.payments",
     "dichvucong.delivery",
+    "dichvucong.national",
+    "dichvucong.esign",
     "django.contrib.postgres",
 ]
 

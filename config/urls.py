@@ -27,4 +27,6 @@ urlpatterns = [
     path("", include("dichvucong.counters.urls")),
     path("", include("dichvucong.payments.urls")),
     path("", include("dichvucong.delivery.urls")),
+    path("", include("dichvucong.national.urls")),
+    path("", include("dichvucong.esign.urls")),
 ]
