@@ -101,7 +101,7 @@ class DayOverride(models.Model):
 
     class Kind(models.TextChoices):
         HOLIDAY = "holiday", _("Ngày nghỉ")
-        WORKDAY = "workday", _("Ngày làm việc (làm bù)")
+        WORKDAY = "workday", _("Ngày làm việc")
 
     date = models.DateField(_("ngày"))
     agency = models.ForeignKey(

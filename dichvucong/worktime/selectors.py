@@ -36,7 +36,10 @@ def calendar_day_list(
     """Each day from `start` to `end` (both included) in the agency's calendar (nationwide for None), with
     the rule that decided it: an override row and its note, the `holidays` package, or the weekly pattern."""
     if end < start or (end - start).days >= MAX_LISTED_DAYS:
-        raise ValueError(f"a range of 1 to {MAX_LISTED_DAYS} days is needed")
+        raise ValueError(
+            _("Khoảng ngày phải từ 1 đến %(most)s ngày, ngày cuối không trước ngày đầu.")
+            % {"most": MAX_LISTED_DAYS}
+        )
     calendar = calendar_for(agency)
     scope = Q(agency__isnull=True) | Q(agency=agency) if agency is not None else Q(agency__isnull=True)
     rows = DayOverride.objects.filter(scope, date__range=(start, end))

@@ -2,6 +2,7 @@
 
 import datetime
 import importlib
+import shlex
 from io import StringIO
 
 import pytest
@@ -68,7 +69,7 @@ def test_the_row_decides_over_the_holidays_package(culture_day_row):
     generation = cache.get(GENERATION_KEY)
 
     # When an operator re-opens the day (the law read differently), with no release
-    command("set", "24/11/2026", "--workday", "--note", "Thử: đọc lại căn cứ")
+    command("set", "24/11/2026", "--workday", "--note", "Thử: đọc lại căn cứ", "--replace")
 
     # Then deadlines across it are one day shorter, here and in the other processes (new generation)
     assert working_days(at(2026, 11, 23, 9, 0), 3) == at(2026, 11, 26, 9, 0)
@@ -76,8 +77,35 @@ def test_the_row_decides_over_the_holidays_package(culture_day_row):
     assert DayOverride.objects.get(agency__isnull=True, date=CULTURE_DAY).note == "Thử: đọc lại căn cứ"
 
 
+def test_a_row_with_a_basis_is_replaced_or_removed_only_on_purpose_and_can_be_written_back(culture_day_row):
+    before = overrides()
+
+    for args in (("set", "24/11/2026", "--workday", "--note", "gõ nhầm"), ("remove", "24/11/2026")):
+        with pytest.raises(CommandError, match="--replace"):
+            command(*args)
+    assert overrides() == before
+
+    # With --replace the old row is printed as the command that writes it back
+    output = command("remove", "24/11/2026", "--replace")
+    assert not DayOverride.objects.filter(date=CULTURE_DAY).exists()
+    restore = output.split("khôi phục bằng: manage.py worktime_day ", 1)[1].split(")\n", 1)[0]
+    command(*shlex.split(restore))
+    assert overrides() == before
+
+
+def test_setting_the_same_row_again_needs_no_replace(culture_day_row):
+    before = overrides()
+    command("set", "24/11/2026", "--holiday", "--note", culture_day_row.note)
+    assert overrides() == before
+
+
+def test_a_reversed_range_is_refused_in_vietnamese(culture_day_row):
+    with pytest.raises(CommandError, match="ngày cuối không trước ngày đầu"):
+        command("show", "29/11/2026", "23/11/2026")
+
+
 def test_removing_the_row_falls_back_to_the_holidays_package(culture_day_row):
-    command("remove", "24/11/2026")
+    command("remove", "24/11/2026", "--replace")
 
     assert not DayOverride.objects.filter(date=CULTURE_DAY).exists()
     assert not is_working_day(CULTURE_DAY)  # `holidays` 0.108 lists it too

@@ -13,6 +13,7 @@ Every write goes through `worktime.services`, which drops the cached calendars i
 from __future__ import annotations
 
 import datetime
+import shlex
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -89,6 +90,12 @@ class Command(BaseCommand):
 
         for sub in (show, set_, move, remove, due):
             sub.add_argument("--agency", help="mã định danh cơ quan; bỏ trống: toàn quốc")
+        for sub in (set_, move, remove):
+            sub.add_argument(
+                "--replace",
+                action="store_true",
+                help="cho phép thay hoặc xóa dòng ghi đè đã có (dòng cũ được in ra để khôi phục khi cần)",
+            )
 
     def handle(self, *args, action: str, agency: str | None = None, **options):
         target = self._agency(agency)
@@ -99,16 +106,20 @@ class Command(BaseCommand):
                 self._show(start, end, target)
             elif action == "set":
                 day = _date(options["day"])
+                self._guard([day], target, options, kind=options["kind"], note=options["note"].strip())
                 day_override_set(day=day, kind=options["kind"], agency=target, note=options["note"].strip())
                 self._show(day, day, target)
             elif action == "move":
                 from_day, to_day = _date(options["from_day"]), _date(options["to_day"])
                 note = options["note"].strip()
+                self._guard([from_day], target, options, kind=DayOverride.Kind.WORKDAY, note=note)
+                self._guard([to_day], target, options, kind=DayOverride.Kind.HOLIDAY, note=note)
                 day_override_move(from_day=from_day, to_day=to_day, agency=target, note=note)
                 self._show(from_day, from_day, target)
                 self._show(to_day, to_day, target)
             elif action == "remove":
                 day = _date(options["day"])
+                self._guard([day], target, options)
                 if not day_override_remove(day=day, agency=target):
                     raise CommandError(f"Không có dòng ghi đè nào cho ngày {day:%d/%m/%Y}.")
                 self._show(day, day, target)
@@ -118,6 +129,22 @@ class Command(BaseCommand):
             raise CommandError("; ".join(error.messages)) from error
         except ValueError as error:
             raise CommandError(str(error)) from error
+
+    def _guard(self, days, agency, options, *, kind: str | None = None, note: str | None = None) -> None:
+        """An existing row names a legal basis: replacing or deleting it takes --replace, and what it said is
+        printed first, so that the operator can write it back."""
+        for row in DayOverride.objects.filter(agency=agency, date__in=days):
+            if row.kind == kind and row.note == note:
+                continue
+            words = ["set", f"{row.date:%d/%m/%Y}", f"--{row.kind}", "--note", row.note, "--replace"]
+            words += ["--agency", agency.code] if agency else []
+            restore = "manage.py worktime_day " + " ".join(shlex.quote(word) for word in words)
+            if not options.get("replace"):
+                raise CommandError(
+                    f"Ngày {row.date:%d/%m/%Y} đã có dòng ghi đè ({row.get_kind_display()}: "
+                    f"{row.note or 'không ghi căn cứ'}). Thêm --replace để thay hoặc xóa dòng này."
+                )
+            self.stdout.write(f"Dòng cũ (khôi phục bằng: {restore})")
 
     def _agency(self, code: str | None) -> Agency | None:
         if not code:
