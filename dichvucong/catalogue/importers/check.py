@@ -19,7 +19,19 @@ import re
 from dataclasses import dataclass
 
 from dichvucong.catalogue.importers.channels import CHANNEL_TABLE_HEADER
-from dichvucong.catalogue.importers.components import COMPONENT_TABLE_HEADER, FILE_EXT_RE, quantity_cells
+from dichvucong.catalogue.importers.components import (
+    COMPONENT_TABLE_HEADER,
+    FILE_EXT_RE,
+    GROUP_NOTE,
+    GROUP_PRESENT,
+    GROUP_SUBMIT,
+    case_from_heading,
+    group_headings,
+    group_label,
+    label_rows,
+    quantity_cells,
+    without_notes,
+)
 from dichvucong.catalogue.importers.legal import LEGAL_TABLE_HEADER
 from dichvucong.catalogue.importers.ministries import KNOWN_MINISTRY_NAMES
 from dichvucong.catalogue.importers.records import ProcedureRecord
@@ -31,6 +43,7 @@ ROW_COUNT = "components_count"  # quantity cells in the source ≠ stored rows w
 ROW_TEXT = "components_text"  # the stored rows do not account for the source text
 CASE_IS_DOCUMENT = "components_case"  # a case heading that holds a document and its quantity
 FORM_SPLIT = "components_form"  # a form file name cut in two (part in the document name)
+CASE_IS_LABEL = "components_label"  # a group label ("Giấy tờ phải nộp", "Lưu ý") stored as a case
 LEGAL_NUMBER = "legal_number"  # a stored number that does not occur in the source as a number
 LEGAL_DUPLICATE = "legal_duplicate"  # one number stored more often than the source gives it
 CHANNEL_LOST = "channels_lost"  # a channel (or its fee) the source lists was not stored
@@ -41,6 +54,7 @@ KINDS = (
     ROW_TEXT,
     CASE_IS_DOCUMENT,
     FORM_SPLIT,
+    CASE_IS_LABEL,
     LEGAL_NUMBER,
     LEGAL_DUPLICATE,
     CHANNEL_LOST,
@@ -53,6 +67,7 @@ FIELD_OF_KIND = {
     ROW_TEXT: "thanh_phan_ho_so",
     CASE_IS_DOCUMENT: "thanh_phan_ho_so",
     FORM_SPLIT: "thanh_phan_ho_so",
+    CASE_IS_LABEL: "thanh_phan_ho_so",
     LEGAL_NUMBER: "can_cu_phap_ly",
     LEGAL_DUPLICATE: "can_cu_phap_ly",
     CHANNEL_LOST: "cach_thuc_thuc_hien",
@@ -88,9 +103,13 @@ _QUANTITY_WORDS_RE = re.compile(r"\d+ bản chính(?:,\d+ bản sao)?")
 
 
 def check_components(source_text: str, record: ProcedureRecord) -> list[Mismatch]:
+    """Notes ("Lưu ý" groups, instruction rows: :func:`components.note_spans`) are not documents: the
+    source is read without them. A group label heading ("* Giấy tờ phải nộp:") is read as the case it
+    stands for ("" or :data:`PRESENT_CASE`)."""
     text = clean(source_text)
     if is_empty_text(text):
         return []
+    text = _relabelled(without_notes(text)[0])
     found: list[Mismatch] = []
     components = record.components
     for component in components:
@@ -108,7 +127,10 @@ def check_components(source_text: str, record: ProcedureRecord) -> list[Mismatch
                 found.append(
                     Mismatch(CASE_IS_DOCUMENT, f"case holds a document row: '{component.case[:80]}'")
                 )
-        found.extend(_form_split(component.name, component.form_name))
+        label = group_label(component.case)
+        if label == GROUP_NOTE or (label and case_from_heading(component.case) != component.case):
+            found.append(Mismatch(CASE_IS_LABEL, f"case is a group label: '{component.case[:80]}'"))
+        found.extend(_form_split(component.name, component.form_name, text))
     cells = len(quantity_cells(text))
     rows = sum(1 for c in components if c.quantity_text)
     if cells != rows:
@@ -119,9 +141,41 @@ def check_components(source_text: str, record: ProcedureRecord) -> list[Mismatch
     return _unique(found)
 
 
-def _form_split(name: str, form_name: str) -> list[Mismatch]:
-    """A form file name cut in two: its head left at the end of the document name, or a bracket
-    closed in the file name that opened in the document name."""
+def _relabelled(text: str) -> str:
+    """``text`` with each group label (a table heading, or a row with no quantity inside a table)
+    replaced by the case it stands for."""
+    headings = group_headings(text)
+    labels = [
+        (start, end, case_from_heading(text[start:end]))
+        for start, end in headings
+        if group_label(text[start:end]) in (GROUP_SUBMIT, GROUP_PRESENT)
+    ]
+    rows = label_rows(text)
+    # A label row right before another label or a table heading heads no row: nothing stored for it.
+    next_starts = {start for start, _end in headings} | {start for start, _end, _case in rows}
+    rows = [(start, end, "" if end in next_starts else case) for start, end, case in rows]
+    pieces, position = [], 0
+    for start, end, case in sorted(labels + rows):
+        pieces += [text[position:start], case]
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+# The head of a numbered form file left in the document name: "…(mẫu 9B).47-Mẫu 8A-Công văn đề nghị
+# trợ cấp một" + "lần (1).doc".
+_FILE_HEAD_IN_NAME_RE = re.compile(r"(?:^|[.)])\s*\d{1,3}\s?-\s?[Mm]ẫu\s?\w+[^()]*$")
+# A form "name" that starts inside a sentence: the word "mẫu" glued to the file ("mẫumaudon_BCC.doc"),
+# or a lower-case Vietnamese word ("lần (1).doc", "lịch.doc") after a document name cut at a space.
+_WORD_GLUED_TO_FILE_RE = re.compile(r"[Mm]ẫu[A-Za-z0-9_]")
+_LOWER_WORD_START_RE = re.compile(r"[^\W\dA-Z_]*[^\x00-\x7f][^\W\d_]*[ .(]")
+
+
+def _form_split(name: str, form_name: str, source: str) -> list[Mismatch]:
+    """A form file name cut in two: its head left at the end of the document name, a bracket closed in
+    the file name that opened in the document name, or a cut inside a phrase or a word: at a space
+    of the source between two lower-case words ("…Trích sao lý" + "lịch.doc"), where nothing marks
+    the start of a file name."""
     first_form = form_name.split(", ")[0]
     if not FILE_EXT_RE.search(first_form):
         return []
@@ -129,6 +183,13 @@ def _form_split(name: str, form_name: str) -> list[Mismatch]:
         re.search(r"[Mm]ẫu(?: số)?\s*\w{1,6}[.\-_]$", name)  # "Mẫu 03." + "TT41.doc"
         or re.search(r"\S*_\S*$", name)  # "…_39." + "2025.TT-BNNMT_02.7.2025.docx"
         or first_form.count(")") > first_form.count("(")  # "…(2.NVICC-ĐS." + "01).pdf"
+        or _FILE_HEAD_IN_NAME_RE.search(name)
+        or _WORD_GLUED_TO_FILE_RE.match(first_form)
+        or (
+            name[-1:].islower()
+            and _LOWER_WORD_START_RE.match(first_form)
+            and f"{name[-20:]} {first_form[:20]}" in source
+        )
     )
     if cut:
         return [Mismatch(FORM_SPLIT, f"form file name cut: '{name[-30:]}' + '{first_form[:40]}'")]

@@ -108,7 +108,14 @@ def _file_name_start(text: str) -> tuple[int, bool]:
         if (text[i - 1].islower() and text[i].isupper())
         or (text[i - 1] in ";:)]" and text[i].isalnum())
         or (text[i - 1] == "." and text[i].isupper())
-        or (text[i - 1] == "." and text[i].isdigit() and i > 1 and text[i - 2].isalpha())
+        or (
+            text[i - 1] == "."
+            and text[i].isdigit()
+            and i > 1
+            and (text[i - 2].isalpha() or text[i - 2] == ")")
+        )
+        or _after_form_word(text, i)
+        or _glued_file_start(text, i, limit)
     ]
     if glue:
         start = glue[-1]
@@ -127,10 +134,75 @@ def _file_name_start(text: str) -> tuple[int, bool]:
         opening = text.rfind("(", 0, start)
         if opening < 0:
             break
-        uncertain = True
         word = text.rfind(" ", 0, max(opening - 1, 0)) + 1
-        start = max([g for g in glue if g <= opening] + [word])
+        # "…BCA).Mẫu số 01 - Đơn … cơ sở (TT14.2024.BCA).docx": a glue after punctuation in the same
+        # sentence is the start; otherwise the word before the bracket, uncertain.
+        marked = [g for g in glue if g <= opening and text[g - 1] in ".;:)]" and ". " not in text[g:opening]]
+        start = max(marked) if marked else max([g for g in glue if g <= opening] + [word])
+        uncertain = not marked
     return start, uncertain
+
+
+def _after_form_word(text: str, i: int) -> bool:
+    """ "…chủ tàu theo mẫumaudondenghi_BCC (1).doc", "…theo mẫuvăn bản đề nghị.docx": the word "mẫu"
+    glued to the file name (no Vietnamese word goes on after "mẫu" without a space)."""
+    return (
+        i >= 3
+        and text[i - 3 : i].lower() == "mẫu"
+        and text[i].isalnum()
+        and not text[i - 4 : i - 3].isalpha()
+    )
+
+
+# Letters that never end a Vietnamese syllable: one of them right after a letter of a word with
+# diacritics starts the next word ("quy địnhvăn bản.docx", "đường bộvăn bản.docx").
+_NEVER_FINAL = frozenset("bdđklqrsvx")
+_NUMBERED_FORM_RE = re.compile(r"\d{1,3}\s?-\s?[Mm](?:ẫ|a)u\b")  # "47-Mẫu 8A-…", "33-Mẫu số 02-…"
+_PROCEDURE_CODES_RE = re.compile(r"\d\.\d{6}_")  # "…sân bay1.004724_1.002880_cấp … cảng.docx"
+_ASCII_FILE_RE = re.compile(r"[A-Za-z0-9_\-]+[A-Za-z0-9_.\-]*")
+
+
+def _glued_file_start(text: str, i: int, limit: int) -> bool:
+    """Glue points the letter-case rules miss: a numbered form ("(mẫu 2C).38-Mẫu 2C-…",
+    "…TRÚ,33-Mẫu số 02-…"), procedure codes ("sân bay1.004724_…"), "Mẫu" after a capital
+    ("…NĐ-CPMẫu Đơn…"), a lower-case ASCII file after a full stop ("…ký tên.m01a.pdf"), a doubled
+    acronym ("…Hiệp định GMSGMS - Gia hạn.docx") or a word of a Vietnamese phrase run into the next
+    ("…theo quy địnhvăn bản đề nghị.docx": the syllable before the glue has a diacritic)."""
+    before, here = text[i - 1], text[i]
+    if here.isdigit():
+        return (
+            not before.isdigit()
+            and before != " "
+            and bool(
+                _NUMBERED_FORM_RE.match(text, i)
+                or (
+                    before.isalpha()
+                    and not _syllable_before(text, i).isascii()
+                    and _ASCII_FILE_RE.fullmatch(text, i, limit)
+                    and re.search(r"[A-Za-z]", text[i:limit])  # "…nuôi1.nxinnhnconnui.doc", not "…NĐ56.docx"
+                )
+                or (before.isalpha() and _PROCEDURE_CODES_RE.match(text, i))
+            )
+        )
+    if text.startswith("Mẫu", i):
+        return before.isupper()
+    if before == "." and here.islower() and here.isascii():
+        return i > 1 and text[i - 2].isalpha() and bool(_ASCII_FILE_RE.fullmatch(text, i, limit))
+    if here.isupper() and before.isupper():
+        return any(
+            text[i - k : i] == text[i : i + k] and text[i - k - 1 : i - k] in (" ", "")
+            for k in range(2, 7)
+            if i >= k
+        )
+    if before.islower() and (here in _NEVER_FINAL or (here == "t" and before in "hg")):
+        return not _syllable_before(text, i).isascii() and not text[i - 1 : i + 2].isupper()
+    return False
+
+
+def _syllable_before(text: str, i: int) -> str:
+    """The letters right before ``i`` ("định" in "quy địnhvăn")."""
+    match = re.search(r"[^\W\d_]+$", text[max(0, i - 8) : i])
+    return match.group() if match else ""
 
 
 # Pieces a file name is glued from: ASCII without spaces ("Mau" + "Bankhai", "Mau_so_01_39.2025."),
@@ -157,8 +229,166 @@ def clean_component_name(text: str) -> str:
 
 
 def case_from_heading(heading: str) -> str:
-    text = clean(heading).strip("-*: ")
-    return text.rstrip(":").strip()
+    """The case a group heading names: "" for the documents everyone submits ("Giấy tờ phải nộp"),
+    :data:`PRESENT_CASE` for documents shown at the counter, else the heading ("Trường hợp …")."""
+    text = clean(heading).strip("-*: ").rstrip(":").strip()
+    label = group_label(text)
+    if label not in (GROUP_SUBMIT, GROUP_PRESENT):
+        return text
+    # "Các giấy tờ phải xuất trình Cảng vụ (bản chính), bao gồm" → "Giấy tờ phải xuất trình Cảng vụ (bản
+    # chính)": the label first, as ``dossiers.cases`` reads it; what qualifies the group is kept.
+    text = re.sub(r"^các\s+", "", text, flags=re.I)
+    text = re.sub(r"\s*,?\s*(?:bao )?gồm(?: các loại sau| các giấy tờ sau)?$", "", text, flags=re.I)
+    text = text[:1].upper() + text[1:]
+    if label == GROUP_SUBMIT and _BARE_SUBMIT_RE.fullmatch(text):
+        return ""
+    return text
+
+
+# --------------------------------------------------------------------------------------------------
+# Group labels and notes
+# --------------------------------------------------------------------------------------------------
+# The portal heads its tables with labels that are not cases: "* Giấy tờ phải nộp:", "* Giấy tờ phải
+# xuất trình:", "* Lưu ý:". Documents to submit get no case; documents to show keep the one label the
+# dossier wizard reads as "applies to everyone, shown at the counter" (``dossiers.cases``); the rows
+# under "Lưu ý" are notes, not documents, and leave the component list (see :func:`note_spans`).
+GROUP_SUBMIT = "submit"
+GROUP_PRESENT = "present"
+GROUP_NOTE = "note"
+PRESENT_CASE = "Giấy tờ phải xuất trình"
+COMPONENT_NOTES_HEADING = "Lưu ý về thành phần hồ sơ:"  # heads the notes added to the conditions
+_PRESENT_LABEL_RE = re.compile(r"(?:các )?giấy tờ (?:phải )?xuất trình\b", re.I)
+_SUBMIT_LABEL_RE = re.compile(r"(?:các )?giấy tờ (?:phải )?nộp\b(?!.*xuất trình)", re.I)
+# A submit label that says nothing more than "submit these": no case. "Giấy tờ phải nộp để lưu giữ tại
+# cơ quan đăng ký phương tiện" or "… sau khi vào bờ" keep their words.
+_BARE_SUBMIT_RE = re.compile(r"giấy tờ (?:phải )?nộp(?: \(bản chính\))?(?:,? mỗi loại 01 bản)?", re.I)
+_NOTE_LABEL_RE = re.compile(r"(?:lưu ý|ghi chú|chú ý)", re.I)
+_CASE_WORDS_RE = re.compile(r"trường hợp|đối với|\bnếu\b", re.I)
+# A row that instructs instead of naming a document: no quantity, and it introduces a list ("… các
+# giấy tờ sau:"; other rows ending in ":" head the rows after them and stay), says what need not be
+# given ("… thì không phải tải lên", "… chỉ cần cung cấp thông tin") or states the agency's duty
+# ("cơ quan đăng ký hộ tịch có trách nhiệm tra cứu …").
+_INSTRUCTION_RE = re.compile(
+    r"\b(?:sau|gồm)\s*:$"
+    r"|\bkhông (?:phải|cần) (?:tải lên|nộp|xuất trình)|\bchỉ cần cung cấp\b|\bcó trách nhiệm\b",
+    re.I,
+)
+
+
+def group_label(heading: str) -> str:
+    """:data:`GROUP_SUBMIT`, :data:`GROUP_PRESENT` or :data:`GROUP_NOTE` when the heading labels a
+    group instead of naming a case; "" otherwise ("Giấy tờ phải nộp đối với trường hợp …" is a case)."""
+    text = clean(heading).strip("-*+: ").rstrip(":").strip()
+    if not text or _CASE_WORDS_RE.search(text):
+        return ""
+    if _NOTE_LABEL_RE.fullmatch(text):
+        return GROUP_NOTE
+    if _PRESENT_LABEL_RE.match(text):
+        return GROUP_PRESENT
+    if _SUBMIT_LABEL_RE.match(text):
+        return GROUP_SUBMIT
+    return ""
+
+
+def is_instruction_row(name: str, original: int, copies: int) -> bool:
+    name = clean_component_name(name)
+    return not original + copies and bool(_INSTRUCTION_RE.search(name)) and label_row(name, 0, 0) is None
+
+
+def label_row(row: str, original: int, copies: int) -> str | None:
+    """The case a row with no quantity sets for the rows after it when it is a group label inside a
+    table ("Giấy tờ phải nộp:", "Giấy tờ phải xuất trình:"); None for any other row."""
+    name = clean_component_name(row)
+    if original + copies or not name.endswith(":") or group_label(name) not in (GROUP_SUBMIT, GROUP_PRESENT):
+        return None
+    return case_from_heading(name)
+
+
+@dataclass(frozen=True)
+class NoteSpan:
+    start: int
+    end: int
+    text: str  # the note's rows, one a line, without their quantity cells
+
+
+def _groups(text: str, cells: list[QuantityCell]) -> list[tuple[int, int, int]]:
+    """(heading start, body start, body end) of each table in ``text`` (cleaned). A heading is the
+    text between the last quantity cell before a table header and that header."""
+    headers = [m.start() for m in re.finditer(re.escape(COMPONENT_TABLE_HEADER), text)]
+    if not headers:
+        return [(0, 0, len(text))]
+    starts = []
+    for header in headers:
+        before = [c.end for c in cells if c.end <= header]
+        starts.append(max(before, default=0))
+    bodies = []
+    for i, header in enumerate(headers):
+        end = starts[i + 1] if i + 1 < len(headers) else len(text)
+        bodies.append((starts[i], header + len(COMPONENT_TABLE_HEADER), max(end, header)))
+    return bodies
+
+
+def group_headings(text: str) -> list[tuple[int, int]]:
+    """Where the headings of the tables of a cleaned component text are (start, end)."""
+    cells = quantity_cells(text)
+    return [(start, body - len(COMPONENT_TABLE_HEADER)) for start, body, _end in _groups(text, cells) if body]
+
+
+def label_rows(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, case) of the group-label rows inside the tables of a cleaned component text, with
+    the case the rows after a label are stored under when it differs from the table's ("" if not)."""
+    cells = quantity_cells(text)
+    found = []
+    for heading_start, body_start, body_end in _groups(text, cells):
+        heading = text[heading_start : max(heading_start, body_start - len(COMPONENT_TABLE_HEADER))]
+        group_case = case_from_heading(heading) if body_start else ""
+        position = body_start
+        for cell in cells:
+            if body_start <= cell.start and cell.end <= body_end:
+                label = label_row(text[position : cell.start], cell.original, cell.copies)
+                if label is not None:
+                    found.append((position, cell.end, "" if group_case else label))
+                position = cell.end
+    return found
+
+
+def note_spans(text: str) -> list[NoteSpan]:
+    """Where a cleaned component text holds notes, not documents: whole groups headed "Lưu ý", and
+    rows with no quantity that instruct ("… các giấy tờ sau:", "… thì không phải tải lên"). The parser
+    moves them out of the component list; the checker skips them the same way."""
+    cells = quantity_cells(text)
+    spans: list[NoteSpan] = []
+    for heading_start, body_start, body_end in _groups(text, cells):
+        heading = text[heading_start : max(heading_start, body_start - len(COMPONENT_TABLE_HEADER))]
+        inside = [c for c in cells if body_start <= c.start and c.end <= body_end]
+        if body_start and group_label(heading) == GROUP_NOTE:
+            lines = []
+            position = body_start
+            for cell in inside:
+                lines.append(clean_component_name(text[position : cell.start]))
+                position = cell.end
+            lines.append(clean_component_name(text[position:body_end]) if body_end == len(text) else "")
+            end = body_end if body_end == len(text) else (inside[-1].end if inside else body_start)
+            spans.append(NoteSpan(heading_start, end, "\n".join(line for line in lines if line)))
+            continue
+        position = body_start
+        for cell in inside:
+            row = text[position : cell.start]
+            if is_instruction_row(row, cell.original, cell.copies):
+                spans.append(NoteSpan(position, cell.end, clean_component_name(row)))
+            position = cell.end
+    return spans
+
+
+def without_notes(text: str) -> tuple[str, list[str]]:
+    """``text`` (cleaned) with its notes cut out, and the notes."""
+    spans = note_spans(text)
+    kept, position = [], 0
+    for span in spans:
+        kept.append(text[position : span.start])
+        position = span.end
+    kept.append(text[position:])
+    return "".join(kept), [line for span in spans for line in span.text.split("\n")]
 
 
 def component_required(case: str, name: str, original: int, copies: int) -> bool:
@@ -175,10 +405,17 @@ def parse_component_group(case: str, body: str, outcome: FieldOutcome) -> tuple[
     """Rows of one group; returns the components and the text after the last quantity (next heading)."""
     components: list[ComponentRecord] = []
     position = 0
+    group_case, shown = case, False
     for cell in quantity_cells(body):
         row = body[position : cell.start]
         original, copies, quantity_text = cell.original, cell.copies, cell.text
         position = cell.end
+        label = label_row(row, original, copies)
+        if label is not None:  # "Giấy tờ phải xuất trình:0 bản chính": the rows after it are shown
+            # Under a case heading the rows keep their case (the dossier asks for it); shown
+            # documents are then only marked "not required" (there is no field for "shown").
+            case, shown = group_case or label, group_label(label) == GROUP_PRESENT
+            continue
         name_text, forms = split_name_and_forms(row, outcome)
         name = clean_component_name(name_text)
         form_name = ", ".join(forms)
@@ -196,7 +433,7 @@ def parse_component_group(case: str, body: str, outcome: FieldOutcome) -> tuple[
                 original_count=original,
                 copy_count=copies,
                 quantity_text=quantity_text,
-                required=component_required(case, name, original, copies),
+                required=component_required(case, name, original, copies) and not shown,
             )
         )
     return components, body[position:]
@@ -204,7 +441,9 @@ def parse_component_group(case: str, body: str, outcome: FieldOutcome) -> tuple[
 
 def parse_components(text: str) -> tuple[list[ComponentRecord], FieldOutcome]:
     outcome = FieldOutcome(PARSED)
-    text = clean(text)
+    text, notes = without_notes(clean(text))
+    if notes:
+        outcome.note(f"{len(notes)} note(s) kept apart from the documents")
     pieces = text.split(COMPONENT_TABLE_HEADER)
     if len(pieces) == 1:
         outcome.note("no table header; rows read from the whole text")

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from dichvucong.catalogue.importers.channels import parse_channels
 from dichvucong.catalogue.importers.check import check_record
-from dichvucong.catalogue.importers.components import parse_components
+from dichvucong.catalogue.importers.components import COMPONENT_NOTES_HEADING, parse_components, without_notes
 from dichvucong.catalogue.importers.legal import parse_legal_bases
 from dichvucong.catalogue.importers.ministries import (
     KNOWN_MINISTRY_NAMES,
@@ -272,6 +272,10 @@ def _components(reporter: _Reporter, record: ProcedureRecord) -> None:
     if text:
         record.components, outcome = parse_components(text)
         reporter.outcome("thanh_phan_ho_so", outcome)
+        notes = without_notes(clean(text))[1]
+        if notes:  # "Lưu ý" rows and instructions: shown with the conditions, not as documents
+            block = "\n".join([COMPONENT_NOTES_HEADING, *(f"- {note}" for note in notes)])
+            record.conditions = "\n".join(part for part in (record.conditions, block) if part)
 
 
 def _results(reporter: _Reporter, record: ProcedureRecord) -> None:

@@ -122,9 +122,11 @@ def test_birth_registration_legal_bases_have_numbers() -> None:
 def test_birth_registration_components_are_grouped_by_submit_and_show() -> None:
     # Given / When
     record = parse_shared("bo-tu-phap/1.001193.json")
-    to_submit = [c for c in record.components if c.case == "Giấy tờ phải nộp"]
+    to_submit = [c for c in record.components if c.case == ""]
     to_show = [c for c in record.components if c.case == "Giấy tờ phải xuất trình"]
-    # Then documents to show are never "required" submissions; conditional ones are optional
+    # Then "Giấy tờ phải nộp" is no case (everyone submits them); documents to show keep the label the
+    # dossier wizard reads as "for everyone, shown at the counter" and are never required submissions;
+    # conditional ones are optional
     assert to_submit and to_show
     assert not any(c.required for c in to_show)
     birth_certificate = next(c for c in to_submit if c.name.startswith("Giấy chứng sinh"))
