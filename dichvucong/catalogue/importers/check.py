@@ -35,6 +35,7 @@ from dichvucong.catalogue.importers.components import (
 from dichvucong.catalogue.importers.legal import LEGAL_TABLE_HEADER
 from dichvucong.catalogue.importers.ministries import KNOWN_MINISTRY_NAMES
 from dichvucong.catalogue.importers.records import ProcedureRecord
+from dichvucong.catalogue.importers.spill import CHANNEL_ROW_RE, mend_channel_spill
 from dichvucong.catalogue.importers.text import clean, is_empty_text, strip_diacritics
 
 # Defect kinds, in the order of the issue that listed them.
@@ -46,6 +47,7 @@ FORM_SPLIT = "components_form"  # a form file name cut in two (part in the docum
 CASE_IS_LABEL = "components_label"  # a group label ("Giấy tờ phải nộp", "Lưu ý") stored as a case
 LEGAL_NUMBER = "legal_number"  # a stored number that does not occur in the source as a number
 LEGAL_DUPLICATE = "legal_duplicate"  # one number stored more often than the source gives it
+LEGAL_CHANNEL_ROWS = "legal_channel_rows"  # a legal basis holding rows of the channel table
 CHANNEL_LOST = "channels_lost"  # a channel (or its fee) the source lists was not stored
 AGENCY_NAME = "agency_name"  # an issuing body made up from a folder name (no diacritics)
 KINDS = (
@@ -57,6 +59,7 @@ KINDS = (
     CASE_IS_LABEL,
     LEGAL_NUMBER,
     LEGAL_DUPLICATE,
+    LEGAL_CHANNEL_ROWS,
     CHANNEL_LOST,
     AGENCY_NAME,
 )
@@ -70,6 +73,7 @@ FIELD_OF_KIND = {
     CASE_IS_LABEL: "thanh_phan_ho_so",
     LEGAL_NUMBER: "can_cu_phap_ly",
     LEGAL_DUPLICATE: "can_cu_phap_ly",
+    LEGAL_CHANNEL_ROWS: "can_cu_phap_ly",
     CHANNEL_LOST: "cach_thuc_thuc_hien",
     AGENCY_NAME: "so_quyet_dinh",
 }
@@ -267,9 +271,16 @@ _BARE_TITLE_RE = re.compile(
 
 def check_legal_bases(source_text: str, record: ProcedureRecord) -> list[Mismatch]:
     text = clean(source_text)
+    found: list[Mismatch] = [
+        Mismatch(LEGAL_CHANNEL_ROWS, f"a legal basis holds channel rows: '{basis.title[:80]}'")
+        for basis in record.legal_bases
+        if CHANNEL_ROW_RE.search(basis.title)
+    ]
     if is_empty_text(text):
-        return []
-    found: list[Mismatch] = []
+        stored = [basis.number for basis in record.legal_bases if basis.number]
+        if stored:
+            found.append(Mismatch(LEGAL_NUMBER, f"the source states no legal basis; '{stored[0]}' stored"))
+        return found
     body = text.replace(LEGAL_TABLE_HEADER, " ")
     counts: dict[str, int] = {}
     titles: dict[str, list[str]] = {}
@@ -310,9 +321,13 @@ def check_channels(source_text: str, record: ProcedureRecord) -> list[Mismatch]:
     first = re.match(r"\s*(Trực tuyến|Dịch vụ bưu chính|Trực tiếp)", body)
     if first and _CHANNEL_WORDS[first.group(1)] not in stored:
         found.append(Mismatch(CHANNEL_LOST, f"the table starts with '{first.group(1)}', not stored"))
+    # Every row after a description closed by ")" ("…)Trực tiếp1 Ngày…") names a channel.
+    for row in re.finditer(r"\)(Trực tuyến|Dịch vụ bưu chính|Trực tiếp)\d", body):
+        if _CHANNEL_WORDS[row.group(1)] not in stored:
+            found.append(Mismatch(CHANNEL_LOST, f"the row '{row.group(1)}' after a description, not stored"))
     if CHANNEL_TABLE_HEADER in text and first and not record.fees and _FEE_IN_CELL_RE.search(body):
         found.append(Mismatch(CHANNEL_LOST, "the table states a fee ('Miễn phí' or an amount), none stored"))
-    return found
+    return _unique(found)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -328,7 +343,9 @@ def check_agency(record: ProcedureRecord) -> list[Mismatch]:
 
 
 def check_record(data: dict, record: ProcedureRecord) -> list[Mismatch]:
-    """Every provable mismatch between a source record and what was stored for it."""
+    """Every provable mismatch between a source record and what was stored for it (the record read
+    as the portal page shows it: fields the crawler cut wrongly are put back first)."""
+    data = mend_channel_spill(data).data
     return [
         *check_components(_raw(data, "thanh_phan_ho_so"), record),
         *check_legal_bases(_raw(data, "can_cu_phap_ly"), record),

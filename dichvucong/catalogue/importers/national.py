@@ -45,6 +45,7 @@ from dichvucong.catalogue.importers.records import (
     ProcedureRecord,
 )
 from dichvucong.catalogue.importers.results import parse_results
+from dichvucong.catalogue.importers.spill import mend_channel_spill
 from dichvucong.catalogue.importers.text import (
     CODE_RE,
     EMPTY,
@@ -185,11 +186,12 @@ class _Reporter:
             outcome.flag(problem)
         self.reports[key] = outcome.report(key)
 
-    def unverified(self, key: str, detail: str) -> None:
-        """The stored value does not account for the source (``importers.check``): never "parsed"."""
+    def unverified(self, key: str, detail: str, *, why: str = "check") -> None:
+        """The stored value does not account for the source (``importers.check``), or the source field
+        had to be mended (``importers.spill``): never "parsed"."""
         report = self.reports[key]
         status = report.status if report.status in (PARTIAL, FAILED) else PARTIAL
-        detail = "; ".join(d for d in (report.detail, f"check: {detail}") if d)[:500]
+        detail = "; ".join(d for d in (report.detail, f"{why}: {detail}") if d)[:500]
         self.reports[key] = FieldReport(name=key, status=status, detail=detail)
 
     def ordered(self) -> list[FieldReport]:
@@ -320,6 +322,8 @@ def parse_national_record(data: object, *, source: str, ministry_hint: str = "")
 
 
 def _parse(data: dict, source: str, ministry_hint: str) -> ParseResult:
+    mended = mend_channel_spill(data)
+    data = mended.data
     reporter = _Reporter(data)
     code, name, error = _identity(reporter, source)
     if error:
@@ -345,6 +349,9 @@ def _parse(data: dict, source: str, ministry_hint: str) -> ParseResult:
     for key in SOURCE_FIELDS:
         if key not in reporter.reports:
             reporter.set(key, EMPTY, "missing")
+    if mended.detail:
+        for key in ("cach_thuc_thuc_hien", "can_cu_phap_ly"):
+            reporter.unverified(key, mended.detail, why="source mended")
     mismatches = check_record(data, record)
     for mismatch in mismatches:
         reporter.unverified(mismatch.field, mismatch.detail)

@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from dichvucong.catalogue.importers.check import CASE_IS_LABEL, FORM_SPLIT, ROW_COUNT, check_components
+from dichvucong.catalogue.importers.check import (
+    CASE_IS_LABEL,
+    CHANNEL_LOST,
+    FORM_SPLIT,
+    LEGAL_CHANNEL_ROWS,
+    ROW_COUNT,
+    check_components,
+    check_record,
+)
 from dichvucong.catalogue.importers.components import (
     COMPONENT_NOTES_HEADING,
     COMPONENT_TABLE_HEADER,
@@ -18,7 +26,12 @@ from dichvucong.catalogue.importers.components import (
     parse_components,
 )
 from dichvucong.catalogue.importers.national import parse_national_record
-from dichvucong.catalogue.importers.records import ComponentRecord, ProcedureRecord
+from dichvucong.catalogue.importers.records import (
+    ChannelRecord,
+    ComponentRecord,
+    LegalBasisRecord,
+    ProcedureRecord,
+)
 
 H = COMPONENT_TABLE_HEADER
 SHARED = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "national-tthc"
@@ -261,3 +274,73 @@ def test_a_file_name_after_theo_mau_with_no_space_is_not_called_cut() -> None:
     )
     # When / Then
     assert check_components(text, stored) == []
+
+
+# --------------------------------------------------------------------------------------------------
+# 3. A channel table cut by the words "Căn cứ pháp lý" of a fee description (3.000337, bo-cong-an)
+# --------------------------------------------------------------------------------------------------
+LAW = (
+    "Thông tư 269/2016/TT-BTC ngày 14/11/2016 của Bộ Tài chính quy định mức thu, chế độ thu, nộp, quản lý "
+    "và sử dụng phí và lệ phí thuộc lĩnh vực an toàn thông tin."
+)
+NAMING_CERTIFICATE = {
+    "ma_thu_tuc": "3.000337",
+    "ten_thu_tuc": "Cấp lại Giấy chứng nhận tên định danh",
+    "trinh_tu_thuc_hien": "Bước 1: cá nhân, tổ chức, doanh nghiệp đăng nhập hệ thống dịch vụ công.\n"
+    "\tBước 2: cá nhân, tổ chức, doanh nghiệp tìm kiếm, lựa chọn thủ tục hành chính và chọn Nộp trực tuyến.",
+    "cach_thuc_thuc_hien": "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tuyến1 Ngày100 VNĐ(",
+    "can_cu_phap_ly": f": {LAW})Dịch vụ bưu chính1 Ngày100 VNĐ(Căn cứ pháp lý: {LAW})"
+    f"Trực tiếp1 Ngày100 VNĐ(Căn cứ pháp lý: {LAW})",
+    "raw_text": "Cách Thức Thực HiệnHình thức nộpThời gianPhí, lệ phíMô tảTrực tuyến1 Ngày100 VNĐ("
+    f"Căn cứ pháp lý: {LAW})Dịch vụ bưu chính1 Ngày100 VNĐ(Căn cứ pháp lý: {LAW})"
+    f"Trực tiếp1 Ngày100 VNĐ(Căn cứ pháp lý: {LAW})Thành phần hồ sơ--Tên giấy tờMẫu đơn, tờ khaiSố lượng"
+    "Bản khai Cấp tên định danh (theo Mẫu)1 bản chínhCăn cứ pháp lýKhông có thông tinCơ quan thực hiện"
+    "Cục an ninh mạng",
+}
+
+
+def test_channel_rows_in_the_legal_field_go_back_to_the_channel_table() -> None:
+    # When
+    result = parse_national_record(dict(NAMING_CERTIFICATE), source="bo-cong-an/3.000337.json")
+    # Then the three channels are stored, no legal basis is made of channel rows, both fields say why
+    record = result.record
+    assert record is not None
+    assert [c.channel for c in record.channels] == ["online", "postal", "in_person"]
+    assert record.legal_bases == []
+    assert record.steps.count("Bước") == 2
+    reports = {f.name: f for f in result.fields}
+    for key in ("cach_thuc_thuc_hien", "can_cu_phap_ly"):
+        assert reports[key].status == "partial"
+        assert "ran on into can_cu_phap_ly" in reports[key].detail
+    assert result.mismatches == []
+
+
+def test_the_checker_proves_the_old_reading_of_the_cut_table_wrong() -> None:
+    # Given what the parser stored before: the online channel only, a basis made of channel rows
+    stored = ProcedureRecord(
+        code="3.000337",
+        name="x",
+        channels=[ChannelRecord(channel="online")],
+        legal_bases=[
+            LegalBasisRecord(
+                title=NAMING_CERTIFICATE["can_cu_phap_ly"][2:300].strip(), number="269/2016/TT-BTC"
+            )
+        ],
+    )
+    # When
+    kinds = {m.kind for m in check_record(dict(NAMING_CERTIFICATE), stored)}
+    # Then
+    assert {CHANNEL_LOST, LEGAL_CHANNEL_ROWS} <= kinds
+
+
+def test_a_whole_record_is_not_mended() -> None:
+    # Given a legal field that only cites a law
+    data = dict(NAMING_CERTIFICATE)
+    data["cach_thuc_thuc_hien"] = "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tuyến1 Ngày100 VNĐ"
+    data["can_cu_phap_ly"] = "Số ký hiệuTrích yếuNgày ban hànhCơ quan ban hành269/2016/TT-BTC" + LAW
+    # When
+    result = parse_national_record(data, source="bo-cong-an/x.json")
+    # Then nothing is moved, and the report says nothing of mending
+    assert result.record is not None
+    assert [c.channel for c in result.record.channels] == ["online"]
+    assert "mended" not in " ".join(f.detail for f in result.fields)
