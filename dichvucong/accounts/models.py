@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from django.conf import settings
@@ -142,7 +143,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name
 
     def get_short_name(self) -> str:
-        return self.full_name.split(" ")[-1] if self.full_name else self.username
+        """The given name (the last word of a Vietnamese name), leaving out a remark in brackets."""
+        name = re.sub(r"\s*\([^)]*\)\s*$", "", self.full_name or "").strip()
+        return name.split(" ")[-1] if name else self.username
 
     def get_session_auth_hash(self) -> str:
         from django.utils.crypto import salted_hmac

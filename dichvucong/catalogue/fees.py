@@ -51,7 +51,9 @@ class ChannelRow:
         shown = format_duration(
             self.option.duration_value, self.option.duration_unit, self.option.get_duration_unit_display()
         )
-        return "" if plain == str(shown).casefold() else text
+        if plain == str(shown).casefold() or re.fullmatch(r"[\d.,\s]*", plain):
+            return ""  # nothing the number shown does not already say
+        return text
 
 
 def _distinct(items: list[FeeItem]) -> list[FeeLine]:

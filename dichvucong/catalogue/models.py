@@ -229,6 +229,14 @@ class FeeItem(models.Model):
         return f"{self.name}: {self.amount} {self.currency}"
 
     @property
+    def note_unbracketed(self) -> str:
+        """The note without the brackets the source put round it: the page adds its own."""
+        note = self.note.strip()
+        while note.startswith("(") and note.endswith(")") and _balanced(note[1:-1]):
+            note = note[1:-1].strip()
+        return note
+
+    @property
     def label(self) -> str:
         """ "Lệ phí – Phí khai thác…", or just the name when it already says what it is ("Lệ phí cấp…")."""
         kind = str(self.get_kind_display())
@@ -382,3 +390,13 @@ class SearchSynonym(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phrase} → {self.replacement}"
+
+
+def _balanced(text: str) -> bool:
+    """True when every bracket in ``text`` closes one opened before it."""
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter, defaultdict
 from contextlib import ExitStack
 from pathlib import Path
@@ -46,7 +47,8 @@ class Command(BaseCommand):
         unverified = 0
         with ExitStack() as stack:
             writer = stack.enter_context(Path(report).open("w", encoding="utf-8")) if report else None
-            for result in tqdm(results, desc="Nhập thủ tục", unit=" bản ghi", disable=no_progress):
+            quiet = no_progress or not sys.stderr.isatty()  # a log file gets no progress bar
+            for result in tqdm(results, desc="Nhập thủ tục", unit=" bản ghi", disable=quiet):
                 outcome, error = self._import_one(result, is_listing=is_listing, dry_run=dry_run)
                 outcomes[outcome] += 1
                 for item in result.fields:
