@@ -71,7 +71,7 @@ def document_list(request: HttpRequest):
         "Mỗi tài khoản công dân có giới hạn dung lượng kho (tổng các tệp tự tải lên, mặc định 500 MB: "
         "vượt quá → 413, code `quota`) và số tệp tải lên mỗi ngày (mặc định 200: vượt quá → 429, code "
         "`rate_limited`). Tệp trùng nội dung với giấy tờ đã có không tính thêm. Tệp PDF phải mở được "
-        "(hỏng → 400, code `pdf_unreadable`) và không có nội dung tự chạy như JavaScript, tệp đính kèm bên "
+        "(hỏng → 400, code `pdf_unreadable`) và không chứa JavaScript, tệp đính kèm bên "
         "trong (→ 400, code `pdf_active_content`); ảnh JPG/PNG phải giải mã được (`image_unreadable`) và "
         "không quá số điểm ảnh cho phép (`image_too_large`). Bị từ chối thì không lưu gì."
     ),

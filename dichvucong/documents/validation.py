@@ -203,8 +203,8 @@ def _pdf_refusal(name: str, problem: pdf_content.PdfProblem) -> FileRejected:
 
 def _active_refusal(name: str, reasons: frozenset[str], *, signed: bool = False) -> FileRejected:
     text = _(
-        "Tệp PDF có nội dung tự chạy (%(reasons)s) nên không được nhận, để bảo đảm an toàn cho người xem. "
-        "Hãy in (hoặc xuất) lại thành tệp PDF thông thường rồi tải lên lại."
+        "Tệp PDF có nội dung không an toàn (%(reasons)s) nên không được nhận, "
+        "để bảo đảm an toàn cho người xem. Hãy in (hoặc xuất) lại thành tệp PDF thông thường rồi tải lên lại."
     ) % {"reasons": active_content_labels(reasons)}
     if signed:
         text += " " + _("Tệp có chữ ký số nên hệ thống không tự gỡ các nội dung này (sẽ làm mất chữ ký).")
@@ -251,12 +251,12 @@ def _check_image(upload: Upload, code: str, name: str) -> None:
         raise FileRejected(problem.code, _named(name, text)) from problem
 
 
-def _too_large(size: int, limit: int) -> FileRejected:
-    return FileRejected(
-        "too_large",
-        _("Tệp quá lớn: %(size)s. Dung lượng tối đa là %(limit)s.")
-        % {"size": format_size(size), "limit": format_size(limit)},
-    )
+def _too_large(name: str, size: int, limit: int) -> FileRejected:
+    text = _("Tệp quá lớn: %(size)s. Dung lượng tối đa là %(limit)s.") % {
+        "size": format_size(size),
+        "limit": format_size(limit),
+    }
+    return FileRejected("too_large", _named(name, text))
 
 
 def _office_type(fileobj: IO[bytes]) -> str | None:
@@ -322,21 +322,21 @@ def inspect_upload(
     """Size, type and SHA-256 of an upload, read in chunks; raises FileRejected with a Vietnamese message."""
     allowed = ALL_TYPES if allowed_types is None else frozenset(allowed_types) & ALL_TYPES
     limit = max_upload_bytes() if max_bytes is None else max_bytes
+    name = getattr(upload, "name", "") or ""
     declared = upload.size or 0
     if declared > limit:
-        raise _too_large(declared, limit)  # refused before reading a byte of it
+        raise _too_large(name, declared, limit)  # refused before reading a byte of it
 
     digest = hashlib.sha256()
     size = 0
     for chunk in upload.chunks(CHUNK_SIZE):
         size += len(chunk)
         if size > limit:
-            raise _too_large(max(size, declared), limit)
+            raise _too_large(name, max(size, declared), limit)
         digest.update(chunk)
     if size == 0:
-        raise FileRejected("empty", _("Tệp đã chọn không có nội dung."))
+        raise FileRejected("empty", _named(name, _("Tệp đã chọn không có nội dung.")))
 
-    name = getattr(upload, "name", "") or ""
     code = detect_type(upload)  # type: ignore[arg-type]
     if code is None or code not in allowed:
         raise _refused_type(name, allowed)

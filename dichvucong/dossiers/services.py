@@ -208,6 +208,13 @@ def dossier_attach(
             raise DossierError(refused.message, field=f"file_{component.pk}", code=refused.code) from refused
     if document is None or document.owner_id != applicant.pk:
         raise DossierError("Hãy chọn tệp để đính kèm.", field=f"file_{component.pk}", code="missing")
+    # The same document for the same component again (chosen twice, sent again after another file of the
+    # form was refused, a double click) is the attachment already there, not a second copy.
+    already = DossierFile.objects.filter(
+        dossier=dossier, component=component, document=document, supplement=supplement
+    ).first()
+    if already is not None:
+        return already
     return DossierFile.objects.create(
         dossier=dossier, component=component, document=document, reused=reused, supplement=supplement
     )

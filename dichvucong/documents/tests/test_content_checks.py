@@ -15,7 +15,7 @@ UNREADABLE_PDF = (
     "rồi tải lên lại."
 )
 ACTIVE = (
-    "“{name}”: Tệp PDF có nội dung tự chạy ({reasons}) nên không được nhận, "
+    "“{name}”: Tệp PDF có nội dung không an toàn ({reasons}) nên không được nhận, "
     "để bảo đảm an toàn cho người xem. Hãy in (hoặc xuất) lại thành tệp PDF thông thường rồi tải lên lại."
 )
 

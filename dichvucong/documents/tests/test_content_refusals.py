@@ -28,7 +28,7 @@ def signed_in(client, citizen):
     ("content", "name", "reason"),
     [
         (files.truncated_pdf(), "giay-khai-sinh.pdf", "Tệp PDF bị hỏng hoặc không đọc được."),
-        (files.pdf_with_open_action_js(), "to-khai.pdf", "Tệp PDF có nội dung tự chạy (mã JavaScript"),
+        (files.pdf_with_open_action_js(), "to-khai.pdf", "Tệp PDF có nội dung không an toàn (mã JavaScript"),
         (files.bomb_png(), "anh-the.png", "Ảnh quá lớn (400.000.000 điểm ảnh; tối đa 50.000.000)."),
         (files.truncated_jpeg(), "cccd.jpg", "Ảnh bị hỏng hoặc không đọc được."),
     ],

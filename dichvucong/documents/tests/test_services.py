@@ -93,7 +93,9 @@ def test_over_size_upload_changes_nothing(citizen, media, settings):
     with pytest.raises(DocumentRefused) as refused:
         document_store(owner=citizen, upload=files.upload(files.PDF), title="Tờ khai")
 
-    assert refused.value.message == f"Tệp quá lớn: {len(files.PDF)} B. Dung lượng tối đa là 50 B."
+    assert (
+        refused.value.message == f"“giay-to.pdf”: Tệp quá lớn: {len(files.PDF)} B. Dung lượng tối đa là 50 B."
+    )
     assert StoredDocument.objects.count() == 0
     assert files.stored_files(media) == []
 

@@ -92,7 +92,7 @@ def test_empty_file_is_refused():
         validation.inspect_upload(files.upload(b"", "rong.pdf"))
 
     assert refused.value.code == "empty"
-    assert refused.value.message == "Tệp đã chọn không có nội dung."
+    assert refused.value.message == "“rong.pdf”: Tệp đã chọn không có nội dung."
 
 
 def test_over_size_file_is_refused_with_both_sizes_in_the_message(settings):
@@ -105,7 +105,7 @@ def test_over_size_file_is_refused_with_both_sizes_in_the_message(settings):
         validation.inspect_upload(upload)
 
     assert refused.value.code == "too_large"
-    assert refused.value.message == "Tệp quá lớn: 40,2 MB. Dung lượng tối đa là 10 MB."
+    assert refused.value.message == "“anh.jpg”: Tệp quá lớn: 40,2 MB. Dung lượng tối đa là 10 MB."
 
 
 def test_size_is_counted_while_streaming_not_trusted_from_the_declared_size(settings):

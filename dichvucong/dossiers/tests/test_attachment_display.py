@@ -114,3 +114,28 @@ def test_withdrawn_dossier_shows_the_citizens_reason(client, pdata, accepted):  
     client.force_login(data["citizen"])
     page = client.get(f"/ho-so/{dossier.public_id}/").content.decode()
     assert "Hồ sơ đã được rút theo yêu cầu của bạn" in page and "Nộp nhầm thủ tục" in page
+
+
+def test_the_same_file_sent_again_for_a_component_is_not_attached_twice(client, setup):
+    """Walk of issue 12: after one file of the form was refused, the citizen chose both files again and the
+    accepted one was attached a second time (6 copies after a few tries)."""
+    dossier = services.dossier_create_draft(applicant=setup["citizen"], offering=setup["offering"])
+    first, second = services.components_for(dossier)[:2]
+    client.force_login(setup["citizen"])
+    url = reverse("dossiers:edit", args=[dossier.public_id])
+    content = PDF + b"c" * 800
+
+    for _attempt in range(3):
+        response = client.post(
+            url,
+            {
+                "request": "Cấp bản sao",
+                f"file_{first.pk}": SimpleUploadedFile("to-khai.pdf", content, "application/pdf"),
+                f"file_{second.pk}": SimpleUploadedFile("anh.pdf", b"MZ\x90\x00not a pdf", "application/pdf"),
+            },
+        )
+        assert response.status_code == 200
+        assert "không phải là tệp PDF" in response.content.decode()
+
+    files = list(dossier.files.values_list("component_id", "document__original_name"))
+    assert files == [(first.pk, "to-khai.pdf")]
