@@ -135,6 +135,11 @@ class ComponentGroup:
     case: str
     components: list[Component]
 
+    @property
+    def to_present(self) -> bool:
+        """Documents shown (xuất trình) rather than handed in: not "(nếu có)", they must be brought."""
+        return self.case.casefold().startswith("giấy tờ phải xuất trình")
+
 
 def component_groups(components: Iterable[Component]) -> list[ComponentGroup]:
     """Group consecutive components with the same case, keeping the source order of groups and rows.

@@ -80,3 +80,8 @@ def phone_tel_uri(raw: str | None) -> str:
     if digits.startswith("1"):
         return f"tel:{digits}"
     return f"tel:+84{digits[1:]}"
+
+
+def format_percent(value: float, digits: int = 2) -> str:
+    """A share as Vietnamese writes it: 0,44% (decimal comma)."""
+    return f"{value:.{digits}f}".replace(".", ",") + "%"

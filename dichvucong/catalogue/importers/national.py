@@ -52,6 +52,7 @@ from dichvucong.catalogue.importers.text import (
     FAILED,
     PARSED,
     PARTIAL,
+    SKIPPED,
     FieldOutcome,
     as_text,
     clean,
@@ -307,7 +308,7 @@ def _unmapped(reporter: _Reporter) -> None:
         if is_empty_text(clean(raw)):
             reporter.set(key, EMPTY, problem if problem != "missing" else "")
         else:
-            reporter.set(key, PARSED, "no ProcedureRecord field; not imported")
+            reporter.set(key, SKIPPED, "no ProcedureRecord field; not imported")
 
 
 def parse_national_record(data: object, *, source: str, ministry_hint: str = "") -> ParseResult:

@@ -12,6 +12,7 @@ PARSED = "parsed"
 PARTIAL = "partial"
 EMPTY = "empty"
 FAILED = "failed"
+SKIPPED = "skipped"  # the source has a value, but no field of ours holds it: not imported
 
 CODE_RE = re.compile(r"^\d\.\d{6}$")
 NO_INFO = "không có thông tin"

@@ -129,9 +129,9 @@ def run(command: str, *args) -> str:
 
 
 def share_line(output: str) -> tuple[int, int, float]:
-    match = re.search(r"Đã đối chiếu (\d+) thủ tục: (\d+) có sai lệch \((\d+\.\d\d)%\)\.", output)
+    match = re.search(r"Đã đối chiếu (\d+) thủ tục: (\d+) có sai lệch \((\d+,\d\d)%\)\.", output)
     assert match, output
-    return int(match[1]), int(match[2]), float(match[3])
+    return int(match[1]), int(match[2]), float(match[3].replace(",", "."))
 
 
 def read_lines(path: Path) -> list[dict]:
@@ -344,7 +344,7 @@ def test_import_report_flags_a_nameless_quantity_cell_as_partial_with_the_mismat
     assert clean["mismatches"] == [] and clean["fields"]["thanh_phan_ho_so"]["status"] == "parsed"
     assert bad["outcome"] == "created"  # the importer still stores what it could read
     summary = next(line for line in output.splitlines() if line.startswith("Đối chiếu với văn bản gốc"))
-    assert summary.startswith("Đối chiếu với văn bản gốc: 1 thủ tục (50.0%) có trường không khớp nguồn")
+    assert summary.startswith("Đối chiếu với văn bản gốc: 1 thủ tục (50,00%) có trường không khớp nguồn")
     assert "components_count: 1" in summary
 
 
@@ -356,7 +356,8 @@ def test_import_summary_of_a_clean_folder_reports_no_mismatch(tmp_path):
     output = run("import_national_catalogue", source)
 
     assert (
-        "Đối chiếu với văn bản gốc: 0 thủ tục (0.0%) có trường không khớp nguồn, đã ghi là partial." in output
+        "Đối chiếu với văn bản gốc: 0 thủ tục (0,00%) có trường không khớp nguồn, đã ghi là partial."
+        in output
     )
 
 

@@ -100,3 +100,20 @@ def test_missing_path_is_a_clear_error(tmp_path):
 
     with pytest.raises(CommandError, match="Không tìm thấy"):
         run(tmp_path / "khong-co")
+
+
+@needs_shared
+def test_a_field_we_have_no_place_for_is_reported_as_not_imported_not_as_parsed(tmp_path):
+    record = json.loads((SHARED / "bo-tu-phap" / "1.001193.json").read_text(encoding="utf-8"))
+    record["dia_chi_tiep_nhan"] = "Bộ phận Một cửa UBND xã"
+    (tmp_path / "bo-tu-phap").mkdir()
+    (tmp_path / "bo-tu-phap" / "1.001193.json").write_text(json.dumps(record), encoding="utf-8")
+    report = tmp_path / "report.jsonl"
+
+    output = run(tmp_path, "--report", str(report))
+
+    assert "Không nhập (hệ thống chưa có trường tương ứng, nguồn có dữ liệu): dia_chi_tiep_nhan" in output
+    assert not any(line.strip().startswith("dia_chi_tiep_nhan") for line in output.splitlines())
+    line = json.loads(report.read_text(encoding="utf-8").splitlines()[0])
+    assert line["fields"]["dia_chi_tiep_nhan"]["status"] == "skipped"
+    assert "100,0%" in output  # shares written with a decimal comma

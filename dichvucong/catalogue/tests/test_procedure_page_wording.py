@@ -83,3 +83,19 @@ def test_an_agency_section_with_nothing_known_says_so(client):
 
     section = re.search(r'id="s-agencies">(.*?)</section>', html).group(1)
     assert "Chưa có thông tin." in section
+
+
+def test_documents_to_present_are_not_called_optional(client):
+    html = render(
+        client,
+        components=[
+            r.ComponentRecord(name="Tờ khai", original_count=1),
+            r.ComponentRecord(
+                name="Căn cước của người yêu cầu", case="Giấy tờ phải xuất trình", required=False
+            ),
+        ],
+    )
+
+    assert "Giấy tờ phải xuất trình</h3>" in html
+    row = html.split("Căn cước của người yêu cầu", 1)[1].split("</li>", 1)[0]
+    assert "nếu có" not in row

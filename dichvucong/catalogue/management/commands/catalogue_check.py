@@ -19,6 +19,7 @@ from dichvucong.catalogue.importers import records as r
 from dichvucong.catalogue.importers.check import KINDS, check_record
 from dichvucong.catalogue.importers.national import iter_national_folder
 from dichvucong.catalogue.models import Procedure
+from dichvucong.core.formatting import format_percent as _pct
 
 
 def stored_record(code: str) -> r.ProcedureRecord | None:
@@ -120,12 +121,12 @@ class Command(BaseCommand):
                 "Không đối chiếu được thủ tục nào (chưa nhập dữ liệu, sai đường dẫn hoặc sai cơ sở dữ liệu)."
             )
         if max_share is not None and share > max_share:
-            raise CommandError(f"Tỷ lệ thủ tục sai lệch {share:.2f}% vượt ngưỡng {max_share:.2f}%.")
+            raise CommandError(f"Tỷ lệ thủ tục sai lệch {_pct(share)} vượt ngưỡng {_pct(max_share)}.")
 
     def _print(self, totals, flawed, kinds, sample, *, missing: int, unreadable: int) -> float:
         total, bad = sum(totals.values()), sum(flawed.values())
         share = 100 * bad / total if total else 0.0
-        self.stdout.write(f"Đã đối chiếu {total} thủ tục: {bad} có sai lệch ({share:.2f}%).")
+        self.stdout.write(f"Đã đối chiếu {total} thủ tục: {bad} có sai lệch ({_pct(share)}).")
         if missing:
             self.stdout.write(f"  {missing} thủ tục chưa có trong cơ sở dữ liệu (không đối chiếu).")
         if unreadable:

@@ -19,6 +19,7 @@ from dichvucong.catalogue.services import (
     procedure_create_from_listing,
     procedure_upsert_from_record,
 )
+from dichvucong.core.formatting import format_percent as _pct
 
 
 class Command(BaseCommand):
@@ -64,7 +65,7 @@ class Command(BaseCommand):
         total = sum(outcomes.values()) or 1
         kinds = ", ".join(f"{kind}: {count}" for kind, count in sorted(mismatch_kinds.items()))
         self.stdout.write(
-            f"Đối chiếu với văn bản gốc: {unverified} thủ tục ({100 * unverified / total:.1f}%) có trường "
+            f"Đối chiếu với văn bản gốc: {unverified} thủ tục ({_pct(100 * unverified / total)}) có trường "
             f"không khớp nguồn, đã ghi là partial{': ' + kinds if kinds else '.'}"
         )
 
@@ -103,11 +104,16 @@ class Command(BaseCommand):
         summary = ", ".join(f"{labels.get(name, name)}: {count}" for name, count in sorted(outcomes.items()))
         self.stdout.write(self.style.SUCCESS(f"Đã xử lý {total} bản ghi ({summary})."))
         if field_status:
+            skipped = sorted(name for name, counts in field_status.items() if counts["skipped"])
             self.stdout.write("Tỷ lệ phân tích theo trường (parsed / partial / empty / failed):")
-            for name in sorted(field_status):
+            for name in sorted(set(field_status) - set(skipped)):
                 counts = field_status[name]
                 n = sum(counts.values()) or 1
                 shares = " / ".join(
-                    f"{100 * counts[s] / n:5.1f}%" for s in ("parsed", "partial", "empty", "failed")
+                    f"{_pct(100 * counts[s] / n, 1):>6}" for s in ("parsed", "partial", "empty", "failed")
                 )
                 self.stdout.write(f"  {name:<24} {shares}")
+            if skipped:
+                self.stdout.write(
+                    "Không nhập (hệ thống chưa có trường tương ứng, nguồn có dữ liệu): " + ", ".join(skipped)
+                )
