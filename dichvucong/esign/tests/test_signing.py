@@ -1,0 +1,94 @@
+"""Issuing a result signs it: QR stamp, PAdES signature by the agency's demo certificate, owner's store."""
+
+import hashlib
+
+from dichvucong.documents.models import StoredDocument
+from dichvucong.dossiers.models import DossierEvent
+from dichvucong.esign import keys, pdf, qr
+from dichvucong.esign.models import SignedResult
+from dichvucong.esign.services import result_sign, results_sign_pending
+from dichvucong.esign.tests.conftest import RESULT_PDF, read, resolved_dossier
+from dichvucong.processing.models import DossierResult
+
+
+def test_the_issued_result_is_signed_and_kept_in_the_citizens_store(
+    pdata, django_capture_on_commit_callbacks
+):
+    data = pdata
+    dossier = resolved_dossier(data, django_capture_on_commit_callbacks)
+
+    result = DossierResult.objects.select_related("document").get(dossier=dossier)
+    signed = SignedResult.objects.get(result=result)
+    assert result.document == signed.document
+    assert (signed.document.owner, signed.document.source) == (data["citizen"], StoredDocument.Source.RESULT)
+    # the unsigned copy the online result left in the citizen's store is replaced by the signed one
+    assert not StoredDocument.objects.filter(
+        owner=data["citizen"], sha256=hashlib.sha256(RESULT_PDF).hexdigest()
+    ).exists()
+
+    content = read(signed.document)
+    assert hashlib.sha256(content).hexdigest() == signed.signed_sha256 == signed.document.sha256
+    found = pdf.check(content, trust_roots=keys.trust_roots())
+    assert found.ok, found.problem
+    assert found.payload_query == signed.payload
+    payload = qr.parse(signed.payload)
+    assert (payload.dossier_code, payload.result_code) == (dossier.code, "KQ.G15.000031")
+    assert payload.document_sha256 == hashlib.sha256(RESULT_PDF).hexdigest()
+    assert qr.signature_valid(payload, found.signer_certificate)
+    assert signed.certificate.agency == dossier.agency
+    assert data["commune"].name in found.signer_certificate.subject.rfc4514_string()
+    assert DossierEvent.objects.filter(dossier=dossier, action="result_signed").count() == 1
+
+
+def test_signing_again_changes_nothing(pdata, django_capture_on_commit_callbacks):
+    dossier = resolved_dossier(pdata, django_capture_on_commit_callbacks)
+    result = DossierResult.objects.get(dossier=dossier)
+    before = (SignedResult.objects.count(), StoredDocument.objects.count(), DossierEvent.objects.count())
+
+    assert result_sign(result_id=result.pk) == SignedResult.objects.get(result=result)
+    assert results_sign_pending() == 0
+    assert (
+        SignedResult.objects.count(),
+        StoredDocument.objects.count(),
+        DossierEvent.objects.count(),
+    ) == before
+
+
+def test_a_counter_result_goes_to_the_applicants_store_too(pdata, django_capture_on_commit_callbacks):
+    data = pdata
+    dossier = resolved_dossier(data, django_capture_on_commit_callbacks, delivery="counter")
+    signed = SignedResult.objects.get(result__dossier=dossier)
+    assert signed.document.owner == data["citizen"]
+    # the clerk's own file stays in the clerk's store: only copies in the applicant's store are replaced
+    assert StoredDocument.objects.filter(owner=data["vanthu.a"], sha256=signed.source_sha256).exists()
+
+
+def test_a_result_that_is_not_a_pdf_stays_as_issued(pdata, django_capture_on_commit_callbacks):
+    from dichvucong.documents.testing import minimal_png_bytes
+
+    dossier = resolved_dossier(
+        pdata,
+        django_capture_on_commit_callbacks,
+        content=minimal_png_bytes("kq"),
+        name="kq.png",
+        content_type="image/png",
+    )
+    result = DossierResult.objects.get(dossier=dossier)
+    assert not SignedResult.objects.exists()
+    assert result.document.content_type == "image/png"
+
+
+def test_without_a_key_nothing_changes_and_the_sweeper_signs_later(
+    pdata, django_capture_on_commit_callbacks, settings, caplog
+):
+    settings.DVC_ESIGN_PROVIDER = "pkcs12"
+    settings.DVC_ESIGN_PKCS12_PATH = "/nonexistent/{agency}.p12"
+    dossier = resolved_dossier(pdata, django_capture_on_commit_callbacks)
+    result = DossierResult.objects.get(dossier=dossier)
+    assert not SignedResult.objects.exists()
+    assert result.document.sha256 == hashlib.sha256(RESULT_PDF).hexdigest()  # the issued file, untouched
+    assert "not signed" in caplog.text
+
+    settings.DVC_ESIGN_PROVIDER = "demo"
+    assert results_sign_pending() == 1
+    assert SignedResult.objects.get().result == result
