@@ -69,7 +69,7 @@ class CertificateOut(Schema):
         "Không thay đổi dữ liệu nào."
     ),
 )
-def verify(request: HttpRequest, payload: Form[str] = "", file: File[UploadedFile] | None = None):
+def verify(request: HttpRequest, payload: Form[str] = "", file: File[UploadedFile | None] = None):
     if not hit(f"esign-verify:{client_ip(request)}", limit=conf.verify_per_ip_minute(), window_seconds=60):
         return Status(429, {"detail": LIMITED})
     data = None
