@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from dichvucong.core.ratelimit import client_ip, hit
 from dichvucong.esign import conf, forms, reading, selectors, verification
@@ -54,10 +54,12 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(request, "esign/verify.html", {"form": form, "verdict": verdict})
 
 
+@require_safe
 def certificates(request: HttpRequest) -> HttpResponse:
     return render(request, "esign/certificates.html", {"certificates": selectors.certificate_list_public()})
 
 
+@require_safe
 def certificate_pem(request: HttpRequest, fingerprint: str) -> HttpResponse:
     certificate = selectors.certificate_by_fingerprint(fingerprint=fingerprint.lower())
     if certificate is None:
