@@ -1,15 +1,18 @@
 """The electronic result as a PDF: the QR stamp, the PAdES signature (pyHanko) and their verification.
 
-``stamp()`` draws the QR code and a short Vietnamese note in the bottom margin of the first page and puts the
-payload in the document information (``/DVCKetQua``); ``sign()`` adds a PAdES B-B signature (an incremental
-update, SHA-256) made with the agency's key; ``check()`` says whether a PDF is such a document, unchanged
-since it was signed, by a certificate our trust roots vouch for.
+``sign()`` adds a visible PAdES B-B signature made with the agency's key (an incremental update, SHA-256)
+in the bottom right corner of the first page: its appearance is the QR code and a short Vietnamese note, and
+its ``/ContactInfo`` is the verification link (the QR payload), both covered by the signature. The issued
+file's bytes are not rewritten, so a result the leader already signed with a personal certificate keeps
+that signature. ``check()`` says whether a PDF is such a document, unchanged since the agency signed it, by
+a certificate the trust roots vouch for.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import tempfile
 from dataclasses import dataclass
 
 from cryptography import x509
@@ -17,11 +20,12 @@ from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
-from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.fields import SigFieldSpec, SigSeedSubFilter
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
-from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf import PdfReader
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
@@ -33,8 +37,9 @@ from dichvucong.paperwork.fonts import fonts
 logger = logging.getLogger(__name__)
 
 FIELD_NAME = "KetQuaDienTu"
-INFO_KEY = "/DVCKetQua"
 QR_SIZE = 26 * mm
+STAMP_WIDTH = 80 * mm
+STAMP_HEIGHT = QR_SIZE
 MARGIN = 8 * mm
 
 # Why a PDF is not a valid electronic result (check()).
@@ -58,59 +63,66 @@ class StampText:
         return f"{self.base_url.rstrip('/')}/xac-minh/"
 
 
-def _overlay(width: float, height: float, *, png: bytes, text: StampText) -> bytes:
+def _stamp_pdf(*, png: bytes, text: StampText) -> bytes:
+    """A one-page PDF the size of the stamp: the note on the left, the QR code on the right."""
     buffer = io.BytesIO()
     face = fonts()
-    sheet = canvas.Canvas(buffer, pagesize=(width, height))
-    left = width - MARGIN - QR_SIZE
-    sheet.drawImage(ImageReader(io.BytesIO(png)), left, MARGIN, QR_SIZE, QR_SIZE)
+    sheet = canvas.Canvas(buffer, pagesize=(STAMP_WIDTH, STAMP_HEIGHT))
+    sheet.drawImage(ImageReader(io.BytesIO(png)), STAMP_WIDTH - QR_SIZE, 0, QR_SIZE, QR_SIZE)
     lines = [
         (face.bold, "Kết quả điện tử có chữ ký số"),
-        (face.regular, f"Cơ quan ban hành: {text.agency_name}"[:90]),
-        (face.regular, f"Mã hồ sơ: {text.dossier_code} · Ngày ban hành: {text.issued_on_label}"),
+        (face.regular, f"Cơ quan ban hành: {text.agency_name}"[:70]),
+        (face.regular, f"Mã hồ sơ: {text.dossier_code}"),
+        (face.regular, f"Ngày ban hành: {text.issued_on_label}"),
         (face.italic, "Quét mã QR hoặc xác minh tại:"),
-        (face.italic, text.verify_url),
+        (face.italic, text.verify_url[:70]),
     ]
-    y = MARGIN + QR_SIZE - 8
+    y = QR_SIZE - 8
     for font, line in lines:
-        sheet.setFont(font, 7)
-        sheet.drawRightString(left - 2 * mm, y, line)
-        y -= 9
+        sheet.setFont(font, 6.5)
+        sheet.drawRightString(STAMP_WIDTH - QR_SIZE - 1.5 * mm, y, line)
+        y -= 8.5
     sheet.showPage()
     sheet.save()
     return buffer.getvalue()
 
 
-def stamp(source: bytes, *, payload: qr.Payload, text: StampText) -> bytes:
-    """The document with the QR code on its first page and the payload in its information dictionary."""
-    reader = PdfReader(io.BytesIO(source), strict=False)
-    writer = PdfWriter(clone_from=reader)
-    page = writer.pages[0]
+def _stamp_box(source: bytes) -> tuple[float, float, float, float]:
+    """Bottom right of the first page, inside its media box."""
+    page = PdfReader(io.BytesIO(source), strict=False).pages[0]
     box = page.mediabox
-    width, height = float(box.width), float(box.height)
-    png = qr.qr_png(payload.url(text.base_url))
-    overlay = PdfReader(io.BytesIO(_overlay(width, height, png=png, text=text))).pages[0]
-    if box.left or box.bottom:
-        page.merge_transformed_page(overlay, Transformation().translate(float(box.left), float(box.bottom)))
-    else:
-        page.merge_page(overlay)
-    writer.add_metadata({INFO_KEY: payload.query()})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    right, bottom = float(box.right), float(box.bottom)
+    return (right - MARGIN - STAMP_WIDTH, bottom + MARGIN, right - MARGIN, bottom + MARGIN + STAMP_HEIGHT)
 
 
-def sign(stamped: bytes, *, key: AgencyKey, reason: str, location: str) -> bytes:
-    """A PAdES signature over the whole stamped document (incremental update)."""
-    writer = IncrementalPdfFileWriter(io.BytesIO(stamped), strict=False)
-    metadata = signers.PdfSignatureMetadata(
-        field_name=FIELD_NAME,
-        md_algorithm="sha256",
-        subfilter=SigSeedSubFilter.PADES,
-        reason=reason[:200],
-        location=location[:200],
-    )
-    out = signers.sign_pdf(writer, metadata, signer=key.signer)
+def sign(
+    source: bytes, *, payload: qr.Payload, text: StampText, key: AgencyKey, reason: str, location: str
+) -> bytes:
+    """The document with a visible PAdES signature of the agency (an incremental update, SHA-256): its
+    appearance is the QR code and the note, and the signature's ``/ContactInfo`` is the verification link
+    (``payload.url``). The source's bytes are kept as they are (earlier signatures on it stay valid)."""
+    link = payload.url(text.base_url)
+    stamp = _stamp_pdf(png=qr.qr_png(link), text=text)
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:  # pyHanko imports the appearance from a file
+        handle.write(stamp)
+        handle.flush()
+        style = StaticStampStyle.from_pdf_file(handle.name, border_width=0)
+        writer = IncrementalPdfFileWriter(io.BytesIO(source), strict=False)
+        metadata = signers.PdfSignatureMetadata(
+            field_name=FIELD_NAME,
+            md_algorithm="sha256",
+            subfilter=SigSeedSubFilter.PADES,
+            reason=reason[:200],
+            location=location[:200],
+            contact_info=link,
+        )
+        signer = signers.PdfSigner(
+            metadata,
+            signer=key.signer,
+            stamp_style=style,
+            new_field_spec=SigFieldSpec(FIELD_NAME, on_page=0, box=_stamp_box(source)),
+        )
+        out = signer.sign_pdf(writer)
     return out.getvalue()
 
 
@@ -153,13 +165,12 @@ def check(data: bytes, *, trust_roots: list[x509.Certificate]) -> PdfCheck:
     signer = x509.load_der_x509_certificate(status.signing_cert.dump()) if status.signing_cert else None
     if not (status.intact and status.valid):
         return PdfCheck(ok=False, problem=BROKEN, signer_certificate=signer)
-    if status.coverage != SignatureCoverageLevel.ENTIRE_FILE or len(signatures) != 1:
+    if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
         return PdfCheck(ok=False, problem=MODIFIED, signer_certificate=signer)
     if not status.trusted:
         return PdfCheck(ok=False, problem=UNTRUSTED, signer_certificate=signer)
     try:
-        info = reader.trailer_view.get("/Info")
-        query = str(info.get_object().get(INFO_KEY, "")) if info is not None else ""
+        query = str(signature.sig_object.get("/ContactInfo", ""))
     except Exception:
         query = ""
     if not query:

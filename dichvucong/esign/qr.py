@@ -13,8 +13,8 @@ certificate, at ``/xac-minh/chung-thu/``). ``s`` signs the UTF-8 bytes of ``mess
 with the agency's key (SHA-256; ECDSA for the demo keys, RSA PKCS#1 v1.5 for an RSA certificate). So the
 QR code can be checked offline with nothing but the agency's certificate (``manage.py esign_verify_offline``
 or any tool that verifies an ECDSA/RSA signature). ``h`` is the hash of the document as the clerk issued it,
-before the QR stamp and the PAdES signature were added; the signed PDF carries the same payload in its
-document information (``/DVCKetQua``), covered by the PDF signature.
+before the agency's PAdES signature (whose appearance is the QR code) was added; the signed PDF carries the
+same link in the signature's ``/ContactInfo``, covered by the PDF signature.
 
 This module touches no database: the verification page and the offline command both use it.
 """

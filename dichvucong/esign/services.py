@@ -118,9 +118,13 @@ def result_sign(*, result_id: int) -> SignedResult | None:
         base_url=conf.public_url(),
     )
     try:
-        stamped = pdf.stamp(source, payload=payload, text=text)
         signed = pdf.sign(
-            stamped, key=key, reason="Ban hành kết quả giải quyết thủ tục hành chính", location=agency.name
+            source,
+            payload=payload,
+            text=text,
+            key=key,
+            reason="Ban hành kết quả giải quyết thủ tục hành chính",
+            location=agency.name,
         )
     except Exception as exc:  # a PDF pypdf or pyHanko cannot rewrite: the result stays as issued
         logger.exception("esign: result %s of %s could not be stamped or signed", result.pk, dossier.code)

@@ -30,7 +30,10 @@ def test_the_issued_result_is_signed_and_kept_in_the_citizens_store(
     assert hashlib.sha256(content).hexdigest() == signed.signed_sha256 == signed.document.sha256
     found = pdf.check(content, trust_roots=keys.trust_roots())
     assert found.ok, found.problem
-    assert found.payload_query == signed.payload
+    assert qr.parse(found.payload_query) == qr.parse(signed.payload)
+    assert found.payload_query.startswith("https://dichvucong.example.vn/xac-minh/?v=1&")
+    # an incremental update: the issued file is the signed file's first revision, its hash is in the QR code
+    assert content[: len(RESULT_PDF)] == RESULT_PDF
     payload = qr.parse(signed.payload)
     assert (payload.dossier_code, payload.result_code) == (dossier.code, "KQ.G15.000031")
     assert payload.document_sha256 == hashlib.sha256(RESULT_PDF).hexdigest()

@@ -111,19 +111,19 @@ def test_a_qr_signed_by_another_key_is_forged(signed, tmp_path):
 
 def _flip_byte_in_content(data: bytes) -> bytes:
     """Change one byte inside the signed range (the result code in the document), keeping the length."""
-    index = data.index(b"G15")  # written by pypdf as KQ\\056G15\\056000031
+    index = data.index(b"G15")  # the result code in the verification link (/ContactInfo)
     tampered = bytearray(data)
     tampered[index + 2] = ord("6")
     return bytes(tampered)
 
 
 def _append_update(data: bytes) -> bytes:
-    """An incremental update after signing that changes the embedded payload (the classic shadow attack)."""
+    """An incremental update after signing that replaces the page's content (the classic shadow attack)."""
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-    info = writer.trailer["/Info"]
-    info_object = info.get_object()
-    info_object[generic.NameObject(pdf.INFO_KEY)] = generic.TextStringObject("v=1&d=X")
-    writer.update_container(info_object)
+    page = writer.root["/Pages"]["/Kids"][0].get_object()
+    stream = generic.StreamObject(stream_data=b"BT /F1 24 Tf 72 700 Td (Noi dung khac) Tj ET")
+    page[generic.NameObject("/Contents")] = writer.add_object(stream)
+    writer.update_container(page)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -194,8 +194,14 @@ def test_a_pdf_re_signed_by_a_self_made_certificate_is_forged(signed, tmp_path, 
     """The text is changed and the file signed again with a self-made certificate: not trusted."""
     payload = qr.parse(signed.payload)
     text = pdf.StampText("UBND xã Hạc Thành", payload.dossier_code, payload.issued_on_label, "https://x.vn")
-    stamped = pdf.stamp(RESULT_PDF + b" (sua)", payload=payload, text=text)
-    forged = pdf.sign(stamped, key=_self_made_key(tmp_path), reason="x", location="x")
+    forged = pdf.sign(
+        RESULT_PDF + b" (sua)",
+        payload=payload,
+        text=text,
+        key=_self_made_key(tmp_path),
+        reason="x",
+        location="x",
+    )
     before = snapshot()
     with caplog.at_level(logging.WARNING, logger="dichvucong.esign.verification"):
         answer = page(Client().post(VERIFY, {"payload": signed.payload, "file": as_file(forged)}))
