@@ -170,7 +170,7 @@ def _from_asn1(cert) -> x509.Certificate:
 
 def _demo_key(agency_code: str, agency_name: str) -> AgencyKey:
     if not demo_mode():
-        raise ImproperlyConfigured("DVC_ESIGN_PROVIDER=demo: chỉ dùng ở chế độ trình diễn (DVC_DEMO=1)")
+        raise SigningUnavailable("DVC_ESIGN_PROVIDER=demo: chỉ dùng ở chế độ trình diễn (DVC_DEMO=1)")
     folder = conf.key_dir()
     demo_agency_ensure(agency_code=agency_code, agency_name=agency_name, folder=folder)
     key_path, cert_path = _agency_paths(folder, agency_code)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from cryptography import x509
 from django.utils.translation import gettext as _
 
+from dichvucong.documents import pdf_content
 from dichvucong.esign import keys, pdf, qr, selectors
 from dichvucong.esign.models import SignedResult
 
@@ -80,6 +81,17 @@ def _pdf_problem_message(problem: str) -> tuple[str, str]:
         pdf.NO_PAYLOAD: _("Tệp PDF có chữ ký số nhưng không phải kết quả điện tử do Cổng ban hành."),
     }
     return TAMPERED, messages.get(problem, messages[pdf.BROKEN])
+
+
+def _trust_roots() -> list[x509.Certificate]:
+    """The configured authorities, plus every certificate that signed a result here (from the configured
+    keys): a deployment needs no DVC_ESIGN_TRUST_ROOTS for its own results."""
+    roots = keys.trust_roots()
+    roots.extend(
+        x509.load_pem_x509_certificate(pem.encode("ascii"))
+        for pem in selectors.certificate_list_public().values_list("pem", flat=True)
+    )
+    return roots
 
 
 def _check_payload(payload: qr.Payload) -> Verdict | SignedResult:
@@ -151,7 +163,12 @@ def _verify(*, query: str, pdf_bytes: bytes | None) -> Verdict:
 
     if not pdf_bytes.startswith(b"%PDF-"):
         return Verdict(INVALID, _("Tệp tải lên không phải tệp PDF."), payload=payload, checked_pdf=True)
-    found = pdf.check(pdf_bytes, trust_roots=keys.trust_roots())
+    try:  # the upload checks' bounded reading (pages, objects) before pyHanko parses anything
+        pdf_content.pdf_inspect(pdf_bytes)
+    except pdf_content.PdfProblem:
+        outcome, message = _pdf_problem_message(pdf.UNREADABLE)
+        return Verdict(INVALID, message, payload=payload, checked_pdf=True)
+    found = pdf.check(pdf_bytes, trust_roots=_trust_roots())
     if not found.ok:
         outcome, message = _pdf_problem_message(found.problem)
         return Verdict(

@@ -1,13 +1,19 @@
 """Fixtures: the processing app's setup (a commune, its staff, a citizen) with demo signing keys generated
 in a temporary folder (real keys, real pyHanko signatures)."""
 
+import datetime
 import io
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from dichvucong.dossiers.models import Dossier
+from dichvucong.esign import keys
 from dichvucong.processing import results as result_services
 from dichvucong.processing.tests.conftest import (  # noqa: F401
     PDF,
@@ -77,3 +83,31 @@ def as_file(data: bytes, name="ket-qua.pdf"):
     handle = io.BytesIO(data)
     handle.name = name
     return handle
+
+
+def self_made_key(tmp_path) -> keys.AgencyKey:
+    """A certificate someone made for themselves, with our agency's name on it."""
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.sign import signers
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "UBND xã Hạc Thành")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    (tmp_path / "k.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    (tmp_path / "c.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    signer = signers.SimpleSigner.load(str(tmp_path / "k.pem"), str(tmp_path / "c.pem"))
+    return keys.AgencyKey(signer=signer, certificate=certificate)

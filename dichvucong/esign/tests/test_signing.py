@@ -7,7 +7,7 @@ from dichvucong.dossiers.models import DossierEvent
 from dichvucong.esign import keys, pdf, qr
 from dichvucong.esign.models import SignedResult
 from dichvucong.esign.services import result_sign, results_sign_pending
-from dichvucong.esign.tests.conftest import RESULT_PDF, read, resolved_dossier
+from dichvucong.esign.tests.conftest import RESULT_PDF, read, resolved_dossier, self_made_key
 from dichvucong.processing.models import DossierResult
 
 
@@ -95,3 +95,32 @@ def test_without_a_key_nothing_changes_and_the_sweeper_signs_later(
     settings.DVC_ESIGN_PROVIDER = "demo"
     assert results_sign_pending() == 1
     assert SignedResult.objects.get().result == result
+
+
+def test_a_result_the_leader_already_signed_keeps_that_signature(
+    pdata, django_capture_on_commit_callbacks, tmp_path
+):
+    """The leader signed the result with a personal certificate; the agency's signature is added after it."""
+    import io
+
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign import signers
+    from pyhanko.sign.validation import validate_pdf_signature
+
+    leader_key = self_made_key(tmp_path)
+    leader_signed = signers.sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(RESULT_PDF)),
+        signers.PdfSignatureMetadata(field_name="LanhDao"),
+        signer=leader_key.signer,
+    ).getvalue()
+    dossier = resolved_dossier(pdata, django_capture_on_commit_callbacks, content=leader_signed)
+
+    content = read(SignedResult.objects.get(result__dossier=dossier).document)
+    assert pdf.check(content, trust_roots=keys.trust_roots()).ok
+    leader, agency = PdfFileReader(io.BytesIO(content)).embedded_signatures
+    assert (leader.field_name, agency.field_name) == ("LanhDao", pdf.FIELD_NAME)
+    status = validate_pdf_signature(leader)
+    assert status.intact and status.valid  # the agency's incremental signature did not break it
+    # what came after it is only a signature field being filled in: allowed by the PDF rules
+    assert (status.modification_level.name, status.docmdp_ok) == ("FORM_FILLING", True)

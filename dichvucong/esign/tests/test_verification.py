@@ -1,16 +1,13 @@
 """The public verification page /xac-minh/ and its API: valid, forged QR signature, tampered PDF. Every bad
 answer is clear, logged, and changes nothing."""
 
-import datetime
 import io
 import logging
 from urllib.parse import urlencode
 
 import pytest
-from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from django.core.management import CommandError, call_command
 from django.test import Client
 from pyhanko.pdf_utils import generic
@@ -18,9 +15,9 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from dichvucong.documents.models import StoredDocument
 from dichvucong.dossiers.models import DossierEvent
-from dichvucong.esign import keys, pdf, qr
+from dichvucong.esign import pdf, qr
 from dichvucong.esign.models import SignedResult
-from dichvucong.esign.tests.conftest import RESULT_PDF, as_file, read, resolved_dossier
+from dichvucong.esign.tests.conftest import RESULT_PDF, as_file, read, resolved_dossier, self_made_key
 from dichvucong.processing.models import DossierResult
 
 VERIFY = "/xac-minh/"
@@ -162,34 +159,6 @@ def test_a_pdf_of_another_result_does_not_match_the_qr_code(
     assert "Đã bị sửa đổi" in text and "không phải văn bản mà mã QR mô tả" in text
 
 
-def _self_made_key(tmp_path) -> keys.AgencyKey:
-    """A certificate someone made for themselves, with our agency's name on it."""
-    from cryptography.hazmat.primitives import serialization
-    from pyhanko.sign import signers
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "UBND xã Hạc Thành")])
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(1)
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=30))
-        .sign(key, hashes.SHA256())
-    )
-    (tmp_path / "k.pem").write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
-    (tmp_path / "c.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    signer = signers.SimpleSigner.load(str(tmp_path / "k.pem"), str(tmp_path / "c.pem"))
-    return keys.AgencyKey(signer=signer, certificate=certificate)
-
-
 def test_a_pdf_re_signed_by_a_self_made_certificate_is_forged(signed, tmp_path, caplog):
     """The text is changed and the file signed again with a self-made certificate: not trusted."""
     payload = qr.parse(signed.payload)
@@ -198,7 +167,7 @@ def test_a_pdf_re_signed_by_a_self_made_certificate_is_forged(signed, tmp_path, 
         RESULT_PDF + b" (sua)",
         payload=payload,
         text=text,
-        key=_self_made_key(tmp_path),
+        key=self_made_key(tmp_path),
         reason="x",
         location="x",
     )
