@@ -72,12 +72,17 @@ def certificate_pem(certificate: x509.Certificate) -> str:
 # --- demo key material ---------------------------------------------------------------------------------
 
 
+def _short(text: str) -> str:
+    """At most 64 bytes of UTF-8 (the limit of these name attributes), cut between letters."""
+    return text.encode("utf-8")[:64].decode("utf-8", errors="ignore").strip() or "-"
+
+
 def _name(common_name: str, organisation: str) -> x509.Name:
     return x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]),
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, _short(organisation)),
+            x509.NameAttribute(NameOID.COMMON_NAME, _short(common_name)),
         ]
     )
 

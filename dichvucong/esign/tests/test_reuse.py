@@ -121,3 +121,12 @@ def test_setup_generates_the_demo_keys_once(pdata, esign_keys):
     assert (esign_keys / "ca.cert.pem").read_bytes() == ca_before
     with override_settings(DVC_DEMO_MODE=False), pytest.raises(CommandError):
         call_command("esign_demo_keys", stdout=io.StringIO())
+
+
+def test_long_vietnamese_agency_names_fit_in_the_certificate(esign_keys):
+    name = "Ủy ban nhân dân xã Hạc Thành, huyện Hậu Lộc, tỉnh Thanh Hóa – Bộ phận tiếp nhận và trả kết quả"
+    certificate, created = keys.demo_agency_ensure(
+        agency_code="000.00.99.H56", agency_name=name, folder=esign_keys
+    )
+    common_name = certificate.subject.get_attributes_for_oid(keys.NameOID.COMMON_NAME)[0].value
+    assert created and name.startswith(common_name) and len(common_name.encode()) <= 64
