@@ -20,6 +20,7 @@ from dichvucong.processing.tests.conftest import (  # noqa: F401
     accepted_dossier,
     add_staff,
     pdata,  # noqa: F401 (fixture)
+    pdata_live,  # noqa: F401 (fixture)
 )
 from dichvucong.processing.tests.test_services import walk_to
 
