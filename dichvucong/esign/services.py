@@ -56,7 +56,9 @@ def certificate_record(*, certificate: x509.Certificate, agency_id: int | None) 
 
 
 def _payload_result_code(result: DossierResult) -> str:
-    return (result.result_code or result.number or f"KQ{result.pk}").strip()[:60]
+    """The result's national code (or its number), as the QR payload allows it: no "|", at most 60 chars."""
+    code = (result.result_code or result.number or f"KQ{result.pk}").replace("|", "/")
+    return "".join(char for char in code if char.isprintable()).strip()[:60] or f"KQ{result.pk}"
 
 
 def _read(document: StoredDocument) -> bytes:
@@ -126,7 +128,7 @@ def result_sign(*, result_id: int) -> SignedResult | None:
             reason="Ban hành kết quả giải quyết thủ tục hành chính",
             location=agency.name,
         )
-    except Exception as exc:  # a PDF pypdf or pyHanko cannot rewrite: the result stays as issued
+    except Exception as exc:  # a PDF pyHanko cannot read or sign: the result stays as issued
         logger.exception("esign: result %s of %s could not be stamped or signed", result.pk, dossier.code)
         raise SigningFailed("stamp/sign") from exc
     owner = dossier.applicant if dossier.applicant_id else source_document.owner
@@ -189,10 +191,14 @@ def results_sign_after_resolve(change: Transitioned) -> None:
     dossier_results_sign(dossier_id=change.dossier_id)
 
 
-def results_sign_pending(*, limit: int = 500) -> int:
-    """The sweeper: sign PDF results left unsigned (a key that was missing, a crash); how many were signed."""
+def results_sign_pending(*, limit: int = 500, days: int = 7) -> int:
+    """The sweeper: sign PDF results of the last ``days`` left unsigned (a key that was missing, a crash);
+    how many were signed. Older results (issued before electronic results existed) are left alone."""
+    since = timezone.now() - datetime.timedelta(days=days)
     pending = (
-        DossierResult.objects.filter(electronic__isnull=True, document__content_type=PDF_TYPE)
+        DossierResult.objects.filter(
+            electronic__isnull=True, document__content_type=PDF_TYPE, issued_at__gte=since
+        )
         .order_by("id")
         .values_list("pk", flat=True)[:limit]
     )

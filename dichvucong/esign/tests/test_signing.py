@@ -1,6 +1,10 @@
 """Issuing a result signs it: QR stamp, PAdES signature by the agency's demo certificate, owner's store."""
 
+import datetime
 import hashlib
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from dichvucong.documents.models import StoredDocument
 from dichvucong.dossiers.models import DossierEvent
@@ -8,7 +12,10 @@ from dichvucong.esign import keys, pdf, qr
 from dichvucong.esign.models import SignedResult
 from dichvucong.esign.services import result_sign, results_sign_pending
 from dichvucong.esign.tests.conftest import RESULT_PDF, read, resolved_dossier, self_made_key
+from dichvucong.processing import results as result_services
 from dichvucong.processing.models import DossierResult
+from dichvucong.processing.tests.conftest import accepted_dossier
+from dichvucong.processing.tests.test_services import walk_to
 
 
 def test_the_issued_result_is_signed_and_kept_in_the_citizens_store(
@@ -124,3 +131,38 @@ def test_a_result_the_leader_already_signed_keeps_that_signature(
     assert status.intact and status.valid  # the agency's incremental signature did not break it
     # what came after it is only a signature field being filled in: allowed by the PDF rules
     assert (status.modification_level.name, status.docmdp_ok) == ("FORM_FILLING", True)
+
+
+def test_the_sweeper_leaves_old_results_alone(pdata, django_capture_on_commit_callbacks, settings):
+    settings.DVC_ESIGN_PROVIDER = "pkcs12"  # no key when the result is issued
+    settings.DVC_ESIGN_PKCS12_PATH = "/nonexistent/{agency}.p12"
+    dossier = resolved_dossier(pdata, django_capture_on_commit_callbacks)
+    DossierResult.objects.filter(dossier=dossier).update(
+        issued_at=timezone.now() - datetime.timedelta(days=30)
+    )
+    settings.DVC_ESIGN_PROVIDER = "demo"
+    assert results_sign_pending() == 0 and not SignedResult.objects.exists()
+    assert results_sign_pending(days=31) == 1
+
+
+def test_a_result_code_with_a_separator_still_makes_a_valid_payload(
+    pdata, django_capture_on_commit_callbacks
+):
+    dossier = accepted_dossier(pdata, delivery="online")
+    walk_to(pdata, dossier, 4)
+    with django_capture_on_commit_callbacks(execute=True):
+        result_services.processing_issue_result(
+            dossier_id=dossier.pk,
+            officer=pdata["vanthu.a"],
+            results=[
+                result_services.ResultInput(
+                    name="Giấy khai sinh",
+                    result_code="KQ|01",
+                    upload=SimpleUploadedFile("kq.pdf", RESULT_PDF, content_type="application/pdf"),
+                    number="40/GCN-UBND",
+                    signed_on=timezone.localdate(),
+                )
+            ],
+        )
+    signed = SignedResult.objects.get(result__dossier=dossier)
+    assert qr.parse(signed.payload).result_code == "KQ/01"

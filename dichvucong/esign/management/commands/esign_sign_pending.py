@@ -1,4 +1,5 @@
-"""Sign the PDF results that are still unsigned (a key was missing, a crash): run periodically."""
+"""Sign the PDF results of the last days that are still unsigned (a key was missing, a crash): run
+periodically."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--limit", type=int, default=500)
+        parser.add_argument("--days", type=int, default=7, help="chỉ các kết quả ban hành trong số ngày này")
 
     def handle(self, *args, **options):
-        signed = results_sign_pending(limit=options["limit"])
+        signed = results_sign_pending(limit=options["limit"], days=options["days"])
         self.stdout.write(f"Đã ký {signed} kết quả.")
