@@ -16,6 +16,8 @@ $PY manage.py createcachetable
 $PY manage.py collectstatic --noinput -v0
 $PY manage.py load_demo_data
 $PY manage.py ensure_demo_logins
+# Demo CA and one signing certificate per agency for electronic results (var/esign; kept between runs).
+$PY manage.py esign_demo_keys >/dev/null
 
 $PY manage.py db_worker --queue-name "*" &
 worker=$!
@@ -27,6 +29,7 @@ postal=$!
 (while true; do
   $PY manage.py counters_send_reminders >/dev/null
   $PY manage.py processing_alerts >/dev/null
+  $PY manage.py esign_sign_pending >/dev/null
   $PY manage.py ratelimit_prune -v0
   $PY manage.py tasks_sweep_stale -v0
   sleep 900

@@ -562,7 +562,7 @@ def citizen_results(request: HttpRequest, public_id) -> HttpResponse:
     """The results and the approved notices (Mẫu 04, 05) of the citizen's own dossier."""
     dossier = dossier_selectors.dossier_access(user=request.user, public_id=public_id)
     results = (
-        list(DossierResult.objects.filter(dossier=dossier))
+        list(DossierResult.objects.filter(dossier=dossier).select_related("electronic"))  # esign's signature
         if dossier.status in (Status.RESOLVED, Status.RETURNED)
         else []
     )

@@ -226,6 +226,10 @@ WEB: dict[str, Route] = {
     # delivery
     "delivery:orders": r(xy("postal")),
     "delivery:order_detail": r(x("postal"), public_id="shipment.public_id"),
+    # esign: public verification of electronic results and the agencies' certificates
+    "esign:verify": r(PUBLIC),
+    "esign:certificates": r(PUBLIC),
+    "esign:certificate_pem": r(PUBLIC, strict=False, fingerprint="=" + "0" * 64),
 }
 
 # API operations, by operationId (the method is the operation's own).
@@ -319,5 +323,7 @@ API: dict[str, Route] = {
         "documents.document_upload": r(SIGNED_IN),
         "documents.document_download": r(OWNER, public_id="document.public_id"),
         "documents.document_delete": r(OWNER, public_id="document.public_id"),
+        "esign.verify": r(PUBLIC),
+        "esign.certificate_list": r(PUBLIC),
     }.items()
 }
