@@ -21,7 +21,17 @@ import logging
 import time
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Max, Q, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    DateTimeField,
+    F,
+    Max,
+    PositiveSmallIntegerField,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -56,10 +66,14 @@ def sync_record_change(*, dossier_id: int, event_id: int, now: datetime.datetime
     revived = Q(state__in=REVIVED)
     changed = NationalSync.objects.filter(dossier_id=dossier_id, wanted_event_id__lt=event_id).update(
         wanted_event_id=event_id,
-        pending_since=Coalesce(F("pending_since"), Value(now)),
-        state=Case(When(revived, then=Value(State.PENDING)), default=F("state")),
-        attempts=Case(When(revived, then=Value(0)), default=F("attempts")),
-        next_attempt_at=Case(When(revived, then=Value(now)), default=F("next_attempt_at")),
+        pending_since=Coalesce(F("pending_since"), Value(now), output_field=DateTimeField()),
+        state=Case(When(revived, then=Value(State.PENDING)), default=F("state"), output_field=CharField()),
+        attempts=Case(
+            When(revived, then=Value(0)), default=F("attempts"), output_field=PositiveSmallIntegerField()
+        ),
+        next_attempt_at=Case(
+            When(revived, then=Value(now)), default=F("next_attempt_at"), output_field=DateTimeField()
+        ),
     )
     if changed:
         return True
