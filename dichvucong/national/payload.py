@@ -39,6 +39,7 @@ DELIVERY = {ResultDelivery.COUNTER: 0, ResultDelivery.POST: 1, ResultDelivery.ON
 ID_KIND = {User.IdType.CCCD: 1, User.IdType.CMND: 2, User.IdType.TAX_CODE: 3, User.IdType.ORG_CODE: 4}
 FEE_KIND = {"fee": 1, "charge": 2}
 ROLE_LABEL = dict(StaffRole.choices)
+FINISHED = frozenset({Status.REFUSED, Status.STOPPED, Status.RESOLVED, Status.RETURNED})
 
 
 def national_time(value: datetime.datetime | datetime.date | None) -> str | None:
@@ -98,6 +99,7 @@ def dossier_payload(*, dossier_id: int) -> tuple[dict, int]:
     procedure = dossier.procedure
     field = procedure.field
     paid = [fee for fee in fees if fee.state == PaymentRequest.State.PAID]
+    finished = _finished_at(dossier, events)
     online = sorted({fee.online_payment for fee in paid if fee.online_payment in (1, 2)})
     payload = {
         "MaHoSo": code,
@@ -120,12 +122,10 @@ def dossier_payload(*, dossier_id: int) -> tuple[dict, int]:
         "NgayTra": national_time(returned.returned_at) if returned else None,
         "ThongTinTra": (returned.recipient_name if returned else ""),
         "HinhThuc": DELIVERY.get(dossier.result_delivery, 0),
-        "NgayKetThucXuLy": national_time(dossier.finished_at)
-        if dossier.status in (Status.REFUSED, Status.STOPPED, Status.RESOLVED, Status.RETURNED)
-        else None,
+        "NgayKetThucXuLy": national_time(finished),
         "DonViXuLy": dossier.agency.name,
         "NoiNopHoSo": (dossier.intake_agency or dossier.agency).name,
-        "NgayTuChoi": national_time(dossier.finished_at) if dossier.status == Status.REFUSED else None,
+        "NgayTuChoi": national_time(finished) if dossier.status == Status.REFUSED else None,
         "HoSoCoThanhPhanSoHoa": _flag(bool(files)),
         "TaiKhoanDuocXacThucVoiVNeID": _flag(
             bool(applicant and applicant.identity_verified_by == User.IdentityProof.VNEID)
@@ -140,6 +140,16 @@ def dossier_payload(*, dossier_id: int) -> tuple[dict, int]:
         "QuaTrinhXuLy": [_event(code, e) for e in events],
     }
     return payload, (events[-1].pk if events else 0)
+
+
+def _finished_at(dossier: Dossier, events: list[DossierEvent]) -> datetime.datetime | None:
+    """When processing ended (KPI 2.1): the recorded time, else the first event that reached an end status;
+    None while the dossier is open."""
+    if dossier.status not in FINISHED:
+        return None
+    if dossier.finished_at:
+        return dossier.finished_at
+    return next((event.created_at for event in events if event.to_status in FINISHED), None)
 
 
 def _document(file: DossierFile, reused_results: dict) -> dict:
