@@ -1,5 +1,6 @@
-"""National-portal sync settings. Each is a Django setting if config/settings.py (or a test) sets it, otherwise
-the environment variable of the same name, otherwise the default here (the notifications app's reader).
+"""National-portal sync settings. Each is a Django setting if config/settings.py (or a test) sets it,
+otherwise the environment variable of the same name, otherwise the default here (the notifications app's
+reader).
 
 | name | default | meaning |
 |---|---|---|
@@ -8,7 +9,7 @@ the environment variable of the same name, otherwise the default here (the notif
 | DVC_NATIONAL_MAX_ATTEMPTS | 30 | failed tries in a row before the sync is dead (about a day) |
 | DVC_NATIONAL_LEASE_SECONDS | 120 | how long one worker owns a dossier's push (> the portal timeout) |
 | DVC_NATIONAL_SWEEP_BATCH | 500 | dossiers the sweeper enqueues per run |
-| DVC_NATIONAL_RECONCILE_HOURS | 48 | the sweeper looks this far back for changes a crash kept from the outbox |
+| DVC_NATIONAL_RECONCILE_HOURS | 48 | how far back the sweeper looks for changes missing from the outbox |
 | DVC_NATIONAL_* | see portal/dvcqg.py | the national portal's API |
 """
 

@@ -1,9 +1,9 @@
 """The national sync outbox: one row per dossier (what the portal must know), one row per push attempt.
 
-A dossier's row remembers the newest dossier event the portal must reflect (``wanted_event_id``) and the newest
-one an accepted push carried (``pushed_event_id``). A push always sends the dossier as it is now (status,
-dates, documents, fees, supplements, results and the whole process log), so several changes waiting together
-go as one push, and a retry can never send an older state than one already accepted.
+A dossier's row remembers the newest dossier event the portal must reflect (``wanted_event_id``) and the
+newest one an accepted push carried (``pushed_event_id``). A push always sends the dossier as it is now
+(status, dates, documents, fees, supplements, results and the whole process log), so several changes waiting
+together go as one push, and a retry can never send an older state than one already accepted.
 """
 
 from __future__ import annotations

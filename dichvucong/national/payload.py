@@ -67,24 +67,21 @@ def latest_event_id(*, dossier_id: int) -> int:
 
 def dossier_payload(*, dossier_id: int) -> tuple[dict, int]:
     """The dossier as the portal must see it now, and the newest event id the payload carries."""
-    dossier = (
-        Dossier.objects.select_related(
-            "procedure__field", "agency", "intake_agency", "applicant", "return_record"
-        )
-        .get(pk=dossier_id)
-    )
+    dossier = Dossier.objects.select_related(
+        "procedure__field", "agency", "intake_agency", "applicant", "return_record"
+    ).get(pk=dossier_id)
     events = list(
         DossierEvent.objects.filter(dossier_id=dossier_id)
         .select_related("actor", "agency")
         .order_by("created_at", "pk")
     )
     files = list(
-        DossierFile.objects.filter(dossier_id=dossier_id).select_related("document", "component").order_by("pk")
+        DossierFile.objects.filter(dossier_id=dossier_id)
+        .select_related("document", "component")
+        .order_by("pk")
     )
     fees = list(PaymentRequest.objects.filter(dossier_id=dossier_id).order_by("created_at", "pk"))
-    supplements = list(
-        SupplementRequest.objects.filter(dossier_id=dossier_id).select_related("requested_by")
-    )
+    supplements = list(SupplementRequest.objects.filter(dossier_id=dossier_id).select_related("requested_by"))
     results = list(DossierResult.objects.filter(dossier_id=dossier_id).select_related("document"))
     reused_results = {}
     reused_ids = [f.document_id for f in files if f.reused]
@@ -211,7 +208,11 @@ def _identifiers(dossier: Dossier, applicant: User | None) -> list[dict]:
     number = dossier.owner_id_number or dossier.applicant_id_number
     if not number:
         return []
-    kind = ID_KIND.get(applicant.id_type, 1) if applicant and applicant.id_type else (1 if len(number) == 12 else 2)
+    kind = (
+        ID_KIND.get(applicant.id_type, 1)
+        if applicant and applicant.id_type
+        else (1 if len(number) == 12 else 2)
+    )
     return [{"LoaiDinhDanh": kind, "SoDinhDanh": number}]
 
 
@@ -220,7 +221,9 @@ def _event(code: str, event: DossierEvent) -> dict:
     return {
         "MaHoSo": code,
         "NguoiXuLy": (actor.full_name or actor.username) if actor else "Hệ thống",
-        "ChucDanh": str(ROLE_LABEL.get(event.actor_role, "Người nộp hồ sơ" if event.actor_role == "applicant" else "")),
+        "ChucDanh": str(
+            ROLE_LABEL.get(event.actor_role, "Người nộp hồ sơ" if event.actor_role == "applicant" else "")
+        ),
         "ThoiDiemXuLy": national_time(event.created_at),
         "PhongBanXuLy": event.agency.name if event.agency else "",
         "NoiDungXuLy": (event.label + (f": {event.note}" if event.note else ""))[:2000],

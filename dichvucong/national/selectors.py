@@ -15,7 +15,9 @@ TROUBLED = Q(state=NationalSync.State.DEAD) | (Q(state=NationalSync.State.PENDIN
 
 
 def user_can_view_syncs(*, user) -> bool:
-    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.has_perm(VIEW_PERMISSION)))
+    return bool(
+        user.is_authenticated and user.is_active and (user.is_superuser or user.has_perm(VIEW_PERMISSION))
+    )
 
 
 def user_can_resend(*, user) -> bool:

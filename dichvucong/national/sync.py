@@ -197,7 +197,9 @@ def _send(*, portal: NationalPortal, on_portal: bool, payload: dict, calls: list
     if (first == "create" and result.exists) or (first == "update" and result.missing):
         result = _call(portal, second, payload, calls)
     if not result.accepted and (result.exists or result.missing):
-        return PushResult.permanent(f"Cổng quốc gia trả lời mâu thuẫn: {result.error}", http_status=result.http_status)
+        return PushResult.permanent(
+            f"Cổng quốc gia trả lời mâu thuẫn: {result.error}", http_status=result.http_status
+        )
     return result
 
 
@@ -237,7 +239,11 @@ def _record(
         sync.save()
     if not result.accepted:
         logger.warning(
-            "national sync of dossier %s, attempt %s: %s (%s)", sync.dossier_id, attempt, sync.state, result.error
+            "national sync of dossier %s, attempt %s: %s (%s)",
+            sync.dossier_id,
+            attempt,
+            sync.state,
+            result.error,
         )
     return sync
 
@@ -246,7 +252,7 @@ def _record(
 
 
 def sync_resend(*, sync_id: int, staff: User) -> NationalSync:
-    """"Gửi lại": push a dossier whose sync failed (dead, or waiting for its next try) now, with a fresh
+    """ "Gửi lại": push a dossier whose sync failed (dead, or waiting for its next try) now, with a fresh
     payload and a fresh count of tries."""
     with transaction.atomic():
         sync = NationalSync.objects.select_for_update().filter(pk=sync_id).first()
@@ -263,7 +269,10 @@ def sync_resend(*, sync_id: int, staff: User) -> NationalSync:
         sync.pending_since = sync.pending_since or now
         sync.save(update_fields=["state", "attempts", "next_attempt_at", "pending_since", "pushed_event_id"])
         SyncAttempt.objects.create(
-            sync=sync, operation="resend", ok=True, error=f"Gửi lại theo yêu cầu của {staff.full_name or staff.username}"
+            sync=sync,
+            operation="resend",
+            ok=True,
+            error=f"Gửi lại theo yêu cầu của {staff.full_name or staff.username}",
         )
         dossier_id = sync.dossier_id
         transaction.on_commit(lambda: _enqueue(dossier_id), robust=True)

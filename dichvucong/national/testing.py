@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections import defaultdict
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -44,7 +43,7 @@ class Received:
 
 
 class FakeNationalPortal:
-    def __init__(self, *, token: str = "Bearer khoa-thu") -> None:
+    def __init__(self, *, token: str = "") -> None:
         from jsonschema import Draft202012Validator
 
         self.validator = Draft202012Validator(load_schema())
@@ -125,7 +124,9 @@ class FakeNationalPortal:
             payload = json.loads(raw.decode("utf-8"))
         except ValueError:
             return 400, {"error_code": "1", "message": "Dữ liệu không phải JSON"}
-        errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in self.validator.iter_errors(payload)]
+        errors = [
+            f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in self.validator.iter_errors(payload)
+        ]
         code = str(payload.get("MaHoSo", "")) if isinstance(payload, dict) else ""
         if errors:
             with self.lock:

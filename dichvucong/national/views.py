@@ -37,13 +37,18 @@ def _guard(check):
 @_guard(selectors.user_can_view_syncs)
 def failed_syncs(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")[:10]
-    page = selectors.sync_failed_list(viewer=request.user, state=state, page_number=request.GET.get("page", 1))
+    page = selectors.sync_failed_list(
+        viewer=request.user, state=state, page_number=request.GET.get("page", 1)
+    )
     context = {
         "page": page,
         "state": state,
         "counts": selectors.sync_counts(),
         "can_resend": selectors.user_can_resend(user=request.user),
-        "states": [(NationalSync.State.DEAD, NationalSync.State.DEAD.label), (NationalSync.State.PENDING, "Chờ gửi lại")],
+        "states": [
+            (NationalSync.State.DEAD, NationalSync.State.DEAD.label),
+            (NationalSync.State.PENDING, "Chờ gửi lại"),
+        ],
     }
     return render(request, "national/failed_syncs.html", context)
 

@@ -74,14 +74,18 @@ def _fold(text: str) -> str:
 def read_answer(*, config: DvcqgConfig, response: JsonResponse) -> PushResult:
     status, data = response.status, response.data
     if status >= 500 or status in RETRY_STATUSES:
-        return PushResult.retry(f"Cổng quốc gia trả lời HTTP {status}: {response.text[:200]}", http_status=status)
+        return PushResult.retry(
+            f"Cổng quốc gia trả lời HTTP {status}: {response.text[:200]}", http_status=status
+        )
     message = ""
     code = None
     if isinstance(data, dict):
         code = data.get("error_code", data.get("errorCode"))
         message = str(data.get("message") or data.get("error_message") or "")
     if 200 <= status < 300 and not isinstance(data, dict):
-        return PushResult.retry(f"Cổng quốc gia trả lời không đọc được: {response.text[:200]}", http_status=status)
+        return PushResult.retry(
+            f"Cổng quốc gia trả lời không đọc được: {response.text[:200]}", http_status=status
+        )
     if 200 <= status < 300 and str(code) == "0":
         return PushResult.ok(http_status=status)
     folded = _fold(message)

@@ -22,7 +22,9 @@ def production(settings, monkeypatch):
     return settings
 
 
-def test_in_demo_mode_the_demo_portal_is_the_default_and_keeps_what_it_got(world, settings, committed, monkeypatch):
+def test_in_demo_mode_the_demo_portal_is_the_default_and_keeps_what_it_got(
+    world, settings, committed, monkeypatch
+):
     settings.DVC_NATIONAL_PORTAL = None
     monkeypatch.delenv("DVC_NATIONAL_PORTAL", raising=False)
     demo_forget()

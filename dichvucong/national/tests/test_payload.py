@@ -82,20 +82,27 @@ def test_the_payload_of_a_dossier_with_everything_is_schema_valid(world, setting
     for key in ("NgayNopHoSo", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy"):
         assert len(payload[key]) == 14 and payload[key].isdigit(), key
     assert payload["DuocThanhToanTrucTuyen"] == 2
-    assert [(f["TenPhiLePhi"], f["Gia"], f["LoaiPhiLePhi"], f["HinhThucThu"]) for f in payload["DanhSachLePhi"]] == [
+    assert [
+        (f["TenPhiLePhi"], f["Gia"], f["LoaiPhiLePhi"], f["HinhThucThu"]) for f in payload["DanhSachLePhi"]
+    ] == [
         ("Lệ phí đăng ký khai sinh", 8000, 2, 2),
         ("Phí sao lục", 3000, 1, 2),
     ]
     documents = payload["TaiLieuNop"]
     assert len(documents) == 2 and payload["HoSoCoThanhPhanSoHoa"] == 1
-    assert [(d["DuocSoHoa"], d["DuocTaiSuDung"], d["DuocLayTuKhoDMQG"]) for d in documents] == [(1, 1, 0), (1, 0, 0)]
+    assert [(d["DuocSoHoa"], d["DuocTaiSuDung"], d["DuocLayTuKhoDMQG"]) for d in documents] == [
+        (1, 1, 0),
+        (1, 0, 0),
+    ]
     assert documents[0]["DuongDanTaiTepTin"].startswith("https://dichvucong.thanhhoa.gov.vn/ca-nhan/giay-to/")
     (supplement,) = payload["DanhSachHoSoBoSung"]
     assert supplement["NoiDungBoSung"] == "Bản sao giấy chứng sinh"
     assert supplement["NgayHenTraTruoc"] and supplement["NgayHenTraMoi"]
     assert supplement["NgayHenTraMoi"] >= supplement["NgayHenTraTruoc"]
     (result,) = payload["DanhSachGiayToKetQua"]
-    assert result["MaGiayToKetQua"] == "KQ.G15.000031" and result["DuongDanTepTinKetQua"].startswith("https://")
+    assert result["MaGiayToKetQua"] == "KQ.G15.000031" and result["DuongDanTepTinKetQua"].startswith(
+        "https://"
+    )
     assert [entry["TrangThai"] for entry in payload["QuaTrinhXuLy"]] == [1, 2, 5, 2, 4, 9]
     assert payload["QuaTrinhXuLy"][1]["NguoiXuLy"] == "Trần Thị Bình"
     assert payload["QuaTrinhXuLy"][1]["ChucDanh"] == "Tiếp nhận và trả kết quả"

@@ -18,7 +18,11 @@ State = NationalSync.State
 
 
 def _due_now(dossier_ids=None) -> None:
-    rows = NationalSync.objects.all() if dossier_ids is None else NationalSync.objects.filter(dossier_id__in=dossier_ids)
+    rows = (
+        NationalSync.objects.all()
+        if dossier_ids is None
+        else NationalSync.objects.filter(dossier_id__in=dossier_ids)
+    )
     rows.filter(state=State.PENDING).update(next_attempt_at=timezone.now() - datetime.timedelta(seconds=1))
 
 
@@ -188,7 +192,9 @@ def test_an_older_push_never_overwrites_a_newer_one(world, portal, committed):
     # A worker whose lease ran out reports, late, the success of an older state.
     from dichvucong.national.portal.base import PushResult
 
-    late = sync._record(sync_id=row.pk, attempt=99, event_id=newest - 1, status=1, result=PushResult.ok(), calls=[])
+    late = sync._record(
+        sync_id=row.pk, attempt=99, event_id=newest - 1, status=1, result=PushResult.ok(), calls=[]
+    )
 
     assert late.pushed_event_id == newest and late.state == State.SYNCED
     row.refresh_from_db()

@@ -49,7 +49,9 @@ def test_the_page_is_under_he_thong():
     assert reverse("national:failed_syncs") == URL
 
 
-def test_the_operator_sees_the_failed_sync_with_its_error_and_resends_it(client, admin, dead, portal, committed):
+def test_the_operator_sees_the_failed_sync_with_its_error_and_resends_it(
+    client, admin, dead, portal, committed
+):
     login_with_second_factor(client, admin)
 
     response = client.get(URL)
