@@ -5,6 +5,9 @@ to fail (an HTTP status, or a delay past the client's timeout) for the next N ca
 
 It also checks order: an accepted payload that carries fewer process-log entries than the one it replaces
 (an earlier state overwriting a later one) is counted in ``regressions``.
+
+Run alone (``python -m dichvucong.national.testing``) it prints its URL and serves until killed; the
+benchmark drives it through ``POST /_control`` (``{"fail": status, "times": n}``) and reads ``GET /_stats``.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ class Received:
     log_length: int
     payload: dict
     answered: int  # HTTP status we answered
+    at: float = 0.0  # time.time() when it was stored
 
 
 class FakeNationalPortal:
@@ -53,16 +57,29 @@ class FakeNationalPortal:
         self.invalid: list[tuple[str, list[str]]] = []
         self.store: dict[str, dict] = {}
         self.regressions: list[str] = []
-        self.failures: list[tuple[int, float]] = []  # (HTTP status or 0 for "hang", seconds)
+        self.failures: list[list] = []  # [HTTP status or 0 for "hang", seconds, calls left]
         self.count = 0
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
+            def do_GET(self):  # noqa: N802
+                self._answer(*fake._stats() if self.path == "/_stats" else (404, {}))
+
             def do_POST(self):  # noqa: N802
                 raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                status, answer = fake._handle(self.path, self.headers.get("Authorization", ""), raw)
+                if self.path == "/_control":
+                    control = json.loads(raw or b"{}")
+                    fake.fail(int(control.get("fail", 503)), int(control.get("times", 0)))
+                    if control.get("clear"):
+                        with fake.lock:
+                            fake.failures.clear()
+                    self._answer(200, {"ok": True})
+                    return
+                self._answer(*fake._handle(self.path, self.headers.get("Authorization", ""), raw))
+
+            def _answer(self, status: int, answer: dict) -> None:
                 body = json.dumps(answer, ensure_ascii=False).encode()
                 try:
                     self.send_response(status)
@@ -87,13 +104,23 @@ class FakeNationalPortal:
     def fail(self, status: int, times: int = 1) -> None:
         """Answer the next ``times`` calls with HTTP ``status`` (nothing stored)."""
         with self.lock:
-            self.failures.extend([(status, 0.0)] * times)
+            self.failures.append([status, 0.0, times])
 
     def hang(self, seconds: float, times: int = 1) -> None:
         """Answer the next ``times`` calls only after ``seconds`` (past the client's timeout), storing
         nothing: the portal never took them."""
         with self.lock:
-            self.failures.extend([(0, seconds)] * times)
+            self.failures.append([0, seconds, times])
+
+    def _next_failure(self) -> tuple[int, float] | None:
+        with self.lock:
+            self.count += 1
+            while self.failures and self.failures[0][2] <= 0:
+                self.failures.pop(0)
+            if not self.failures:
+                return None
+            self.failures[0][2] -= 1
+            return self.failures[0][0], self.failures[0][1]
 
     def close(self) -> None:
         self.server.shutdown()
@@ -103,12 +130,22 @@ class FakeNationalPortal:
         with self.lock:
             return [(r.operation, r.status) for r in self.received if r.code == code and r.answered == 200]
 
+    def _stats(self) -> tuple[int, dict]:
+        with self.lock:
+            accepted = [(r.at, r.code, r.log_length) for r in self.received if r.answered == 200]
+            return 200, {
+                "calls": self.count,
+                "accepted": accepted,
+                "refused": sum(1 for r in self.received if r.answered != 200),
+                "regressions": len(self.regressions),
+                "invalid": len(self.invalid),
+                "invalid_sample": self.invalid[:3],
+            }
+
     # --- the API -------------------------------------------------------------------------------------------
 
     def _handle(self, path: str, auth: str, raw: bytes) -> tuple[int, dict]:
-        with self.lock:
-            self.count += 1
-            failure = self.failures.pop(0) if self.failures else None
+        failure = self._next_failure()
         if failure is not None:
             status, delay = failure
             if delay:
@@ -152,6 +189,18 @@ class FakeNationalPortal:
                     len(payload.get("QuaTrinhXuLy", [])),
                     payload,
                     answer[0] if answer[1]["error_code"] == "0" else 409,
+                    time.time(),
                 )
             )
         return answer
+
+
+if __name__ == "__main__":
+    import sys
+
+    portal = FakeNationalPortal(token=sys.argv[1] if len(sys.argv) > 1 else "")
+    print(portal.url, flush=True)
+    try:
+        portal.thread.join()
+    except KeyboardInterrupt:
+        portal.close()
