@@ -13,14 +13,14 @@ postgres; dropped and created):
    process, and ``--workers`` worker threads that run ``sync_push`` (what the ``push_dossier`` task runs)
    for due rows, oldest pending change first, each thread owning ``dossier_id % workers``;
 3. **burst**: ``--dossiers × --changes`` status changes (accept, start processing, a hand-over, resolve)
-   through the state machine (``transition()``, with the real after-commit subscriber) in a separate
-   process, as fast as one
-   thread can commit them, while the workers push; reports payloads/s, HTTP calls/s, changes per payload,
-   the lag from each change's commit to the portal accepting a payload that carries it (p50/p95/p99/max)
-   and how long the workers needed after the last change;
-4. **outage**: the portal answers 503 to everything while the same burst runs on the other half of the
-   dossiers and for ``--outage`` seconds more (back-off 1, 2, 4, 8 s), then recovers; reports the catch-up
-   time, and checks that every dossier ends in its last status, no payload was schema-invalid and no earlier
+   through the state machine (``transition()``, with the real after-commit subscriber) in
+   ``--generators`` separate processes, as fast as they can commit them, while the workers push; reports
+   payloads/s, HTTP calls/s, changes per payload, the lag from each change's commit to the portal
+   accepting a payload that carries it (p50/p95/p99/max) and how long the workers needed after the last
+   change;
+4. **outage**: the portal answers 503 to everything while the same changes are made to
+   ``--outage-dossiers`` other dossiers and for ``--outage`` seconds more (back-off 1, 2, 4, 8 s), then
+   recovers; reports the catch-up time, and checks that every dossier ends in its last status, no payload was schema-invalid and no earlier
    state overwrote a later one (the fake counts both).
 
 The task queue is replaced by the polling threads (``TASKS_BACKEND`` = dummy), so the figures are the sync
@@ -168,19 +168,28 @@ def _generate(ids_file: str, changes: int) -> None:
     print(json.dumps([started, time.time()]), flush=True)
 
 
-def _burst(dossier_ids: list[int], changes: int) -> tuple[float, float]:
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
-        json.dump(dossier_ids, handle)
-    out = subprocess.run(
-        [sys.executable, __file__, "--generate", handle.name, "--changes", str(changes)],
-        cwd=ROOT,
-        env=os.environ.copy(),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    started, ended = json.loads(out.stdout.strip().splitlines()[-1])
-    return started, ended
+def _burst(dossier_ids: list[int], changes: int, generators: int) -> tuple[float, float]:
+    """Run the burst in ``generators`` processes at once (each its share of the dossiers, in order)."""
+    processes = []
+    for index in range(generators):
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+            json.dump(dossier_ids[index::generators], handle)
+        processes.append(
+            subprocess.Popen(
+                [sys.executable, __file__, "--generate", handle.name, "--changes", str(changes)],
+                cwd=ROOT,
+                env=os.environ.copy(),
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+        )
+    times = []
+    for process in processes:
+        out, _ = process.communicate(timeout=3600)
+        if process.returncode:
+            raise SystemExit(f"burst generator failed ({process.returncode})")
+        times.append(json.loads(out.strip().splitlines()[-1]))
+    return min(t[0] for t in times), max(t[1] for t in times)
 
 
 class Workers:
@@ -272,6 +281,8 @@ def main() -> None:
     parser.add_argument(
         "--outage", type=float, default=20.0, help="seconds the portal stays down after the burst"
     )
+    parser.add_argument("--outage-dossiers", type=int, default=500)
+    parser.add_argument("--generators", type=int, default=2, help="processes committing the burst")
     parser.add_argument("--db", default="dvc_bench_national")
     parser.add_argument("--generate", help=argparse.SUPPRESS)  # internal: run the burst in this process
     args = parser.parse_args()
@@ -300,8 +311,9 @@ def main() -> None:
         from dichvucong.delivery.tests.conftest import build_world
 
         world = build_world()
-        print(f"== cloning {2 * args.dossiers} submitted dossiers", flush=True)
-        ids = _clone_dossiers(world, 2 * args.dossiers)
+        total = args.dossiers + args.outage_dossiers
+        print(f"== cloning {total} submitted dossiers", flush=True)
+        ids = _clone_dossiers(world, total)
         live_ids, outage_ids = ids[: args.dossiers], ids[args.dossiers :]
         os.environ["DVC_NATIONAL_PORTAL"] = "dvcqg"  # read from the environment when asked
         results: dict = {
@@ -314,7 +326,7 @@ def main() -> None:
         print(f"== burst: {args.dossiers * args.changes} status changes, {args.workers} workers", flush=True)
         workers = Workers(args.workers)
         workers.start()
-        started, generated = _burst(live_ids, args.changes)
+        started, generated = _burst(live_ids, args.changes, args.generators)
         finished = _wait_synced(live_ids, timeout=1800)
         stats = _stats(url)
         accepted = [row for row in stats["accepted"] if row[0] >= started]
@@ -338,10 +350,14 @@ def main() -> None:
         print(json.dumps(results["burst"], indent=1), flush=True)
 
         # --- the same burst during an outage ---------------------------------------------------------------
-        print(f"== outage: portal answers 503 during the burst and {args.outage:.0f} s more", flush=True)
+        print(
+            f"== outage: {len(outage_ids) * args.changes} changes while the portal answers 503,"
+            f" then {args.outage:.0f} s more",
+            flush=True,
+        )
         _control(url, fail=503, times=10**9)
         calls_before = _stats(url)["calls"]
-        started, generated = _burst(outage_ids, args.changes)
+        started, generated = _burst(outage_ids, args.changes, args.generators)
         time.sleep(args.outage)
         from dichvucong.national.models import NationalSync
 
