@@ -20,8 +20,8 @@ postgres; dropped and created):
    change;
 4. **outage**: the portal answers 503 to everything while the same changes are made to
    ``--outage-dossiers`` other dossiers and for ``--outage`` seconds more (back-off 1, 2, 4, 8 s), then
-   recovers; reports the catch-up time, and checks that every dossier ends in its last status, no payload was schema-invalid and no earlier
-   state overwrote a later one (the fake counts both).
+   recovers; reports the catch-up time, and checks that every dossier ends in its last status, no
+   payload was schema-invalid and no earlier state overwrote a later one (the fake counts both).
 
 The task queue is replaced by the polling threads (``TASKS_BACKEND`` = dummy), so the figures are the sync
 code, the database and HTTP, not django-tasks-db's queue. Results go to ``bench/.var/national_sync.json``.
