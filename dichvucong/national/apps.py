@@ -7,3 +7,8 @@ class NationalConfig(AppConfig):
     name = "dichvucong.national"
     label = "national"
     verbose_name = "Đồng bộ Cổng Dịch vụ công quốc gia"
+
+    def ready(self) -> None:
+        from dichvucong.national import sync
+
+        sync.connect()

@@ -135,6 +135,9 @@ WEB: dict[str, Route] = {
     "accounts:identity_vneid_callback": r(SIGNED_IN, strict=False),
     # notifications
     "notifications:outbox": r(NOBODY, note="superusers and holders of the outbox permission"),
+    # national portal sync: the operator's page of failed syncs and its "gửi lại" action
+    "national:failed_syncs": r(NOBODY, note="superusers and holders of national.view_nationalsync"),
+    "national:resend": r(NOBODY, strict=False, sync_id="=1", note="superusers, national.change_nationalsync"),
     # documents: the citizen's own papers
     "documents:list": r(SIGNED_IN),
     "documents:upload": r(SIGNED_IN),
