@@ -26,6 +26,8 @@ sweeper=$!
 # Periodic jobs (each idempotent; in production run them from cron, see docs/operations.md).
 $PY manage.py delivery_sweep --every 60 &
 postal=$!
+$PY manage.py national_sync_sweep --every 60 -v0 &
+national=$!
 (while true; do
   $PY manage.py counters_send_reminders >/dev/null
   $PY manage.py processing_alerts >/dev/null
@@ -35,7 +37,7 @@ postal=$!
   sleep 900
 done) &
 reminders=$!
-trap 'kill $worker $sweeper $postal $reminders 2>/dev/null || true' EXIT INT TERM
+trap 'kill $worker $sweeper $postal $national $reminders 2>/dev/null || true' EXIT INT TERM
 
 cat <<MSG
 
