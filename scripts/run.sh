@@ -17,6 +17,8 @@ $PY manage.py collectstatic --noinput -v0
 $PY manage.py load_demo_data
 $PY manage.py ensure_demo_logins
 
+source scripts/vneid_demo.sh  # demo mode: a local VNeID stand-in for "Đăng nhập bằng VNeID"
+
 $PY manage.py db_worker --queue-name "*" &
 worker=$!
 $PY manage.py sweep_notifications --every 60 &
@@ -32,13 +34,14 @@ postal=$!
   sleep 900
 done) &
 reminders=$!
-trap 'kill $worker $sweeper $postal $reminders 2>/dev/null || true' EXIT INT TERM
+trap 'kill $worker $sweeper $postal $reminders $vneid 2>/dev/null || true' EXIT INT TERM
 
 cat <<MSG
 
   Dịch vụ công đang chạy tại  http://$HOST:$PORT/
   API và tài liệu OpenAPI:    http://$HOST:$PORT/api/v1/docs
-  Quản trị:                   http://$HOST:$PORT/quan-tri/
+  Quản trị:                   http://$HOST:$PORT/quan-tri/${vneid:+
+  VNeID thử nghiệm:           http://127.0.0.1:$VNEID_PORT/ (bấm "Đăng nhập bằng VNeID")}
   (Dừng bằng Ctrl+C)
 
 MSG
