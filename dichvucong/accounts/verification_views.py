@@ -21,7 +21,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dichvucong.accounts import identity_providers, oidc, verification
+from dichvucong.accounts import identity_providers, oidc, verification, vneid_views
 from dichvucong.accounts.decorators import staff_required
 from dichvucong.accounts.identity import mask_phone, normalise_phone
 from dichvucong.accounts.models import StaffRole, User
@@ -145,7 +145,11 @@ def identity_vneid_start(request: HttpRequest) -> HttpResponse:
         "provider": provider.name,
         "verifier": verifier,
     }
-    return redirect(url)
+    if provider.is_demo:  # the demo stand-in answers on our own callback
+        return redirect(url)
+    return vneid_views.handoff(
+        request, url, intro=gettext("Bạn đang được chuyển đến VNeID để xác minh danh tính.")
+    )
 
 
 @login_required

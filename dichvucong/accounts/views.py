@@ -355,7 +355,11 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     provider_logout = vneid_views.end_session_redirect(request)  # signed in with VNeID: end that session too
     logout(request)
     messages.success(request, "Bạn đã đăng xuất.")
-    return redirect(provider_logout or settings.LOGOUT_REDIRECT_URL)
+    if provider_logout:
+        return vneid_views.handoff(
+            request, provider_logout, intro=_("Đang đăng xuất khỏi tài khoản định danh điện tử VNeID.")
+        )
+    return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
 @require_POST

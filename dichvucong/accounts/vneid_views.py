@@ -55,6 +55,13 @@ def _throttled(request: HttpRequest, wait: int) -> HttpResponse:
     return response
 
 
+def handoff(request: HttpRequest, url: str, *, intro: str) -> HttpResponse:
+    """Send the browser to the provider through a page of ours (an immediate refresh and a link), not a
+    redirect: the page's CSP allows forms to post only to us (form-action 'self'), which browsers apply to
+    the redirects that follow a form too."""
+    return render(request, "accounts/vneid_handoff.html", {"url": url, "intro": intro})
+
+
 def _next(request: HttpRequest) -> str:
     candidate = request.POST.get("next") or ""
     if url_has_allowed_host_and_scheme(candidate, {request.get_host()}, require_https=request.is_secure()):
@@ -89,7 +96,7 @@ def vneid_login_start(request: HttpRequest) -> HttpResponse:
         "next": _next(request),
         "at": timezone.now().timestamp(),
     }
-    return redirect(url)
+    return handoff(request, url, intro=_("Bạn đang được chuyển đến trang đăng nhập của VNeID."))
 
 
 def vneid_login_callback(request: HttpRequest) -> HttpResponse:

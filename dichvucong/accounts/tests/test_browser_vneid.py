@@ -53,7 +53,7 @@ def test_sign_in_with_vneid_creates_the_account_and_log_out_ends_both_sessions(
     assert user.identity_verified_by == "vneid" and user.phone == "+84912345678"
 
     page.get_by_role("link", name="Sửa thông tin").click()
-    assert page.get_by_label("Thư điện tử").is_disabled()
+    assert page.get_by_role("textbox", name="Thư điện tử").is_disabled()
 
     page.get_by_role("button", name="Đăng xuất").click()
     page.wait_for_url(f"{vneid.url}/oauth2/end_session?**")  # the provider's own session ends too
