@@ -249,3 +249,11 @@ def test_vneid_is_offered_only_when_configured(settings):
     settings.DVC_IDENTITY_PROVIDERS = "vneid"
     settings.DVC_VNEID_DISCOVERY_URL = ""
     assert identity_providers.sign_in_names() == []
+
+
+def test_the_api_refuses_to_change_an_email_from_vneid(client, vneid):
+    sign_in(client)  # the API also accepts the signed-in session
+    response = client.patch("/api/v1/me", {"email": "khac@example.vn"}, content_type="application/json")
+    assert response.status_code == 422
+    assert "VNeID" in response.json()["errors"]["email"][0]
+    assert User.objects.get(id_number=NUMBER).email == "an.vneid@example.vn"
