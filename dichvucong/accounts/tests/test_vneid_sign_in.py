@@ -257,3 +257,15 @@ def test_the_api_refuses_to_change_an_email_from_vneid(client, vneid):
     assert response.status_code == 422
     assert "VNeID" in response.json()["errors"]["email"][0]
     assert User.objects.get(id_number=NUMBER).email == "an.vneid@example.vn"
+
+
+def test_a_signed_in_citizen_proves_their_number_with_vneid(client, vneid, citizen):
+    client.force_login(citizen)
+    start = client.post("/ca-nhan/xac-minh-danh-tinh/")
+    callback = urlsplit(provider_answer(handed_to(start), SUBJECT))
+    response = client.get(f"{callback.path}?{callback.query}")
+
+    assert response["Location"] == "/ca-nhan/"
+    citizen.refresh_from_db()
+    assert citizen.identity_verified_by == User.IdentityProof.VNEID
+    assert ExternalIdentity.objects.get(provider="vneid", subject=SUBJECT).user == citizen
