@@ -7,8 +7,10 @@ if [ "${DVC_DEMO:-${DVC_DEV:-0}}" = "1" ] && [ -z "${DVC_VNEID_DISCOVERY_URL:-}"
   && [ -x .venv/bin/oidc-provider-mock ]; then
   VNEID_PORT=${VNEID_PORT:-9400}
   mkdir -p var
-  # People the demo provider knows (click one on its sign-in page): the demo citizen's own number (the
-  # portal asks for that account's password to link it), a new citizen, and a business.
+  # People the demo provider knows (click one on its sign-in page): the demo citizen (already verified at
+  # the counter, so the sign-in links that account), a new citizen, and a business. Any other "sub" typed on
+  # that page is a person without national claims (refused). Register an account with 038190012346 first
+  # to see the portal ask for that account's password before linking it.
   .venv/bin/oidc-provider-mock --host 127.0.0.1 --port "$VNEID_PORT" --require-nonce=true \
     --user-claims '{"sub": "vneid-038090012345", "SoDinhDanh": "038090012345", "HoVaTen": "Nguyễn Văn An", "NgayThangNamSinh": "1990-05-15", "GioiTinh": "Nam", "SoDienThoai": "0912345678", "LoaiTaiKhoan": "1"}' \
     --user-claims '{"sub": "vneid-038190012346", "SoDinhDanh": "038190012346", "HoVaTen": "Trần Thị Bình", "NgayThangNamSinh": "1990-08-20", "GioiTinh": "Nữ", "SoDienThoai": "0987654321", "ThuDienTu": "binh@example.vn", "LoaiTaiKhoan": "1"}' \
