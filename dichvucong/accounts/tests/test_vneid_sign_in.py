@@ -269,3 +269,27 @@ def test_a_signed_in_citizen_proves_their_number_with_vneid(client, vneid, citiz
     citizen.refresh_from_db()
     assert citizen.identity_verified_by == User.IdentityProof.VNEID
     assert ExternalIdentity.objects.get(provider="vneid", subject=SUBJECT).user == citizen
+
+
+def test_a_tampered_id_token_is_refused(client, vneid):
+    import base64
+    import json
+
+    sign_in(client)
+    token = client.session["accounts:vneid_session"]["id_token"]
+    provider = identity_providers.get("vneid")
+    header, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    nonce = claims["nonce"]
+    assert (
+        provider.id_token_claims(id_token=token, nonce=nonce)["SoDinhDanh"] == NUMBER
+    )  # the real one passes
+    claims["SoDinhDanh"] = "001099012345"  # someone else's number, signature kept
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    with pytest.raises(verification.IdentityError):
+        provider.id_token_claims(id_token=f"{header}.{forged}.{signature}", nonce=nonce)
+    with pytest.raises(verification.IdentityError):  # no signature at all
+        provider.id_token_claims(
+            id_token=f"eyJhbGciOiJub25lIn0.{payload}.",
+            nonce=nonce,  # header {"alg":"none"}
+        )
