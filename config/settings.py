@@ -364,6 +364,13 @@ DVC_TRACKING_CACHE_SECONDS = int(os.environ.get("DVC_TRACKING_CACHE_SECONDS", "3
 # office behind one address stays well under it (accounts.limits).
 DVC_LOGIN_FAILURES_PER_IP_WINDOW = int(os.environ.get("DVC_LOGIN_FAILURES_PER_IP_WINDOW", "30"))
 DVC_LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("DVC_LOGIN_FAILURE_WINDOW_SECONDS", "900"))
+# Sign-in with the national e-ID (VNeID) over OpenID Connect (accounts.oidc); enable it by adding "vneid" to
+# DVC_IDENTITY_PROVIDERS. The issuer defaults to the discovery document's; https required outside demo mode.
+DVC_VNEID_DISCOVERY_URL = os.environ.get("DVC_VNEID_DISCOVERY_URL", "")
+DVC_VNEID_CLIENT_ID = os.environ.get("DVC_VNEID_CLIENT_ID", "")
+DVC_VNEID_CLIENT_SECRET = os.environ.get("DVC_VNEID_CLIENT_SECRET", "")
+DVC_VNEID_ISSUER = os.environ.get("DVC_VNEID_ISSUER", "")
+DVC_VNEID_TIMEOUT_SECONDS = float(os.environ.get("DVC_VNEID_TIMEOUT_SECONDS", "10"))
 # Uploads: the largest file, the space a citizen's or business's own files may take, files a day.
 DVC_DOCUMENT_MAX_BYTES = int(os.environ.get("DVC_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 DVC_UPLOAD_QUOTA_BYTES = int(os.environ.get("DVC_UPLOAD_QUOTA_BYTES", str(500 * 1024 * 1024)))

@@ -19,6 +19,8 @@ $PY manage.py ensure_demo_logins
 # Demo CA and one signing certificate per agency for electronic results (var/esign; kept between runs).
 $PY manage.py esign_demo_keys >/dev/null
 
+source scripts/vneid_demo.sh  # demo mode: a local VNeID stand-in for "Đăng nhập bằng VNeID"
+
 $PY manage.py db_worker --queue-name "*" &
 worker=$!
 $PY manage.py sweep_notifications --every 60 &
@@ -37,13 +39,14 @@ national=$!
   sleep 900
 done) &
 reminders=$!
-trap 'kill $worker $sweeper $postal $national $reminders 2>/dev/null || true' EXIT INT TERM
+trap 'kill $worker $sweeper $postal $national $reminders $vneid 2>/dev/null || true' EXIT INT TERM
 
 cat <<MSG
 
   Dịch vụ công đang chạy tại  http://$HOST:$PORT/
   API và tài liệu OpenAPI:    http://$HOST:$PORT/api/v1/docs
-  Quản trị:                   http://$HOST:$PORT/quan-tri/
+  Quản trị:                   http://$HOST:$PORT/quan-tri/${vneid:+
+  VNeID thử nghiệm:           http://127.0.0.1:$VNEID_PORT/ (bấm "Đăng nhập bằng VNeID")}
   (Dừng bằng Ctrl+C)
 
 MSG

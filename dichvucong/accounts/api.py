@@ -13,7 +13,7 @@ from ninja import Field as SchemaField
 from ninja import Router, Schema, Status
 from ninja.security import HttpBearer, django_auth
 
-from dichvucong.accounts import captcha, forms, limits, services
+from dichvucong.accounts import captcha, forms, limits, selectors, services
 from dichvucong.accounts.identity import mask_phone
 from dichvucong.accounts.models import LoginEvent, OneTimeCode, User
 from dichvucong.agencies.models import AdministrativeUnit
@@ -273,6 +273,8 @@ def me_update(request: HttpRequest, payload: ProfileIn):
         form.is_valid()
         if "email" in form.errors:
             errors["email"] = [str(message) for message in form.errors["email"]]
+        elif form.cleaned_data["email"] != user.email and "email" in selectors.user_vouched_fields(user=user):
+            errors["email"] = ["Thư điện tử lấy từ tài khoản định danh điện tử VNeID; không sửa ở đây được."]
         else:
             changes["email"] = form.cleaned_data["email"]
     if payload.address is not None:

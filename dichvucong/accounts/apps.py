@@ -11,3 +11,7 @@ class AccountsConfig(AppConfig):
         from dichvucong.notifications import events
 
         events.register(*EVENTS)
+
+        from dichvucong.accounts import identity_providers, oidc
+
+        identity_providers.register(oidc.OidcIdentityProvider())

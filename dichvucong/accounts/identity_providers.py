@@ -8,12 +8,14 @@ prove their own account's number the same way.
 
 Enabled providers come from ``DVC_IDENTITY_PROVIDERS`` (comma list; default "demo" in demo mode, none
 otherwise). The demo provider runs offline so the whole flow works on a laptop; outside demo mode it is
-refused here at run time (and core.startup refuses to start with it configured). A real OIDC provider
-(discovery, PKCE, ID-token checks) is added by a later issue as another ``IdentityProvider`` subclass.
+refused here at run time (and core.startup refuses to start with it configured). The national e-ID over
+OpenID Connect (discovery, PKCE, ID-token checks) is ``oidc.OidcIdentityProvider``, registered as "vneid" by
+the app's ready(); only providers that ``signs_in`` are offered on the sign-in page.
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -36,22 +38,50 @@ class Claims:
 
     subject: str
     id_number: str = ""
+    id_type: str = ""  # empty: a personal number (CCCD, or CMND for 9 digits)
+    kind: str = User.Kind.CITIZEN
     full_name: str = ""
+    date_of_birth: str = ""  # ISO date (the claims travel through the session as JSON)
+    gender: str = ""
     phone: str = ""
     email: str = ""
     raw: dict = field(default_factory=dict)
+    id_token: str = ""  # kept for the provider's end_session (log out there too)
+
+    @property
+    def number_type(self) -> str:
+        return self.id_type or verification.id_type_for_number(self.id_number)
+
+    def as_session(self) -> dict:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_session(cls, data: dict) -> Claims:
+        return cls(**{key: value for key, value in data.items() if key in cls.__dataclass_fields__})
 
 
 class IdentityProvider:
     name: str = ""
     label: str = ""
     is_demo: bool = False  # an offline stand-in: usable only in demo mode
+    signs_in: bool = False  # offered on the sign-in page (the demo stand-in only proves a declared number)
 
-    def authorization_url(self, *, redirect_uri: str, state: str, nonce: str, login_hint: str = "") -> str:
+    def configured(self) -> bool:
+        return True
+
+    def authorization_url(
+        self, *, redirect_uri: str, state: str, nonce: str, login_hint: str = "", code_challenge: str = ""
+    ) -> str:
         raise NotImplementedError
 
-    def claims_from_callback(self, *, code: str, redirect_uri: str, nonce: str) -> Claims:
+    def claims_from_callback(
+        self, *, code: str, redirect_uri: str, nonce: str, code_verifier: str = ""
+    ) -> Claims:
         raise NotImplementedError
+
+    def end_session_url(self, *, id_token_hint: str, post_logout_redirect_uri: str) -> str:
+        """Where to send the browser so the provider's session ends too; empty when it has none."""
+        return ""
 
 
 class DemoIdentityProvider(IdentityProvider):
@@ -69,13 +99,17 @@ class DemoIdentityProvider(IdentityProvider):
     def _valid(number: str) -> bool:
         return bool(number) and number.isascii() and number.isalnum()
 
-    def authorization_url(self, *, redirect_uri: str, state: str, nonce: str, login_hint: str = "") -> str:
+    def authorization_url(
+        self, *, redirect_uri: str, state: str, nonce: str, login_hint: str = "", code_challenge: str = ""
+    ) -> str:
         query = {"state": state}
         if self._valid(login_hint):
             query["code"] = login_hint
         return f"{redirect_uri}?{urlencode(query)}"
 
-    def claims_from_callback(self, *, code: str, redirect_uri: str, nonce: str) -> Claims:
+    def claims_from_callback(
+        self, *, code: str, redirect_uri: str, nonce: str, code_verifier: str = ""
+    ) -> Claims:
         if not self._valid(code):
             raise verification.IdentityError(DEMO_NEEDS_NUMBER, code="no_number")
         return Claims(
@@ -115,7 +149,7 @@ def enabled_names() -> list[str]:
 def get(name: str) -> IdentityProvider:
     """An enabled provider; unknown, disabled and (outside demo mode) demo providers are refused."""
     provider = _REGISTRY.get(name)
-    if provider is None or name not in enabled_names():
+    if provider is None or name not in enabled_names() or not provider.configured():
         raise LookupError(f"Identity provider {name!r} is unknown or not enabled")
     if provider.is_demo and not demo_mode():
         raise LookupError(f"Identity provider {name!r} is a demo provider: only in demo mode (DVC_DEMO=1)")
@@ -123,15 +157,20 @@ def get(name: str) -> IdentityProvider:
 
 
 def names() -> list[str]:
-    """The providers people may sign in with here."""
+    """The providers people may prove their number with here (the national e-ID first)."""
     usable = []
-    for name in sorted(_REGISTRY):
+    for name in sorted(_REGISTRY, key=lambda n: (_REGISTRY[n].is_demo, n)):
         try:
             get(name)
         except LookupError:
             continue
         usable.append(name)
     return usable
+
+
+def sign_in_names() -> list[str]:
+    """The providers offered on the sign-in page."""
+    return [name for name in names() if _REGISTRY[name].signs_in]
 
 
 register(DemoIdentityProvider())
@@ -171,27 +210,80 @@ def _prove(*, user: User, claims: Claims) -> None:
     verification.identity_verify(
         user=user,
         method=User.IdentityProof.VNEID,
-        id_type=verification.id_type_for_number(claims.id_number),
+        id_type=claims.number_type,
         id_number=claims.id_number,
     )
+
+
+# The profile fields the provider vouches for: copied at every sign-in, shown as verified, not editable.
+VOUCHED_FIELDS = ("full_name", "date_of_birth", "gender", "phone", "email")
+
+
+def _profile_from_claims(*, user: User, claims: Claims) -> None:
+    """Copy what the provider vouches for onto the account (phone and e-mail marked verified)."""
+    now = timezone.now()
+    changed = []
+    values = {
+        "full_name": claims.full_name,
+        "date_of_birth": datetime.date.fromisoformat(claims.date_of_birth) if claims.date_of_birth else None,
+        "gender": claims.gender,
+        "phone": claims.phone,
+        "email": claims.email,
+    }
+    for name, value in values.items():
+        if value and getattr(user, name) != value:
+            setattr(user, name, value)
+            changed.append(name)
+    if claims.phone and user.phone_verified_at is None:
+        user.phone_verified_at = now
+        changed.append("phone_verified_at")
+    if claims.email and (user.email_verified_at is None or "email" in changed):
+        user.email_verified_at = now
+        changed.append("email_verified_at")
+    if changed:
+        user.save(update_fields=changed)
 
 
 def _account_from_claims(*, claims: Claims) -> User:
-    """A new citizen account for a person the provider vouches for (no password: they sign in with it)."""
-    now = timezone.now()
+    """A new account for a person (or business) the provider vouches for (no password: they sign in with
+    it)."""
     user = User(
         username=f"dinhdanh-{secrets.token_hex(8)}",  # replaced by the number once proven
-        kind=User.Kind.CITIZEN,
-        id_type=verification.id_type_for_number(claims.id_number),
+        kind=claims.kind,
+        id_type=claims.number_type,
         id_number=claims.id_number,
         full_name=claims.full_name or claims.id_number,
-        phone=claims.phone,
-        phone_verified_at=now if claims.phone else None,
-        email=claims.email,
-        email_verified_at=now if claims.email else None,
         password=make_password(None),
     )
     user.save()
+    return user
+
+
+def external_identity_unverified_holders(*, provider: str, claims: Claims) -> list[User]:
+    """The accounts that declared this number without proving it, when the sign-in would otherwise make a
+    new account: the person may prove one is theirs (its password) and have it linked instead; otherwise
+    they give way to the new account. Empty when the identity is linked or someone proved the number."""
+    if not claims.id_number:
+        return []
+    if ExternalIdentity.objects.filter(provider=provider, subject=claims.subject).exists():
+        return []
+    holders = verification.identity_holders(id_type=claims.number_type, id_number=claims.id_number)
+    if holders.filter(identity_verified_at__isnull=False).exists():
+        return []
+    return list(holders.filter(is_active=True, kind__in=verification.CITIZEN_KINDS).order_by("pk"))
+
+
+@transaction.atomic
+def external_identity_link_existing(*, user: User, provider: str, claims: Claims) -> User:
+    """A person who proved control of an unverified account holding the claims' number (its password, in
+    the view) has it proven and linked; other unverified holders give way. Refused as external_identity_claim
+    is (verification.IdentityError, nothing changed)."""
+    external_identity_claim(user=user, provider=provider, claims=claims)
+    user.refresh_from_db()
+    _profile_from_claims(user=user, claims=claims)
+    ExternalIdentity.objects.filter(provider=provider, subject=claims.subject).update(
+        last_login_at=timezone.now()
+    )
     return user
 
 
@@ -222,8 +314,7 @@ def external_identity_sign_in(*, provider: str, claims: Claims) -> User | None:
     elif not claims.id_number:
         return None
     else:
-        id_type = verification.id_type_for_number(claims.id_number)
-        user = verification.identity_verified_holder(id_type=id_type, id_number=claims.id_number)
+        user = verification.identity_verified_holder(id_type=claims.number_type, id_number=claims.id_number)
         if user is None:
             user = _account_from_claims(claims=claims)
             try:
@@ -231,10 +322,11 @@ def external_identity_sign_in(*, provider: str, claims: Claims) -> User | None:
             except verification.IdentityError:  # proven for another account meanwhile
                 transaction.set_rollback(True)
                 return None
-        elif not user.is_active or user.kind not in (User.Kind.CITIZEN, User.Kind.BUSINESS):
+        elif not user.is_active or user.kind not in verification.CITIZEN_KINDS:
             return None
         identity = external_identity_link(user=user, provider=provider, claims=claims)
     ExternalIdentity.objects.filter(pk=identity.pk).update(last_login_at=timezone.now(), claims=claims.raw)
+    _profile_from_claims(user=user, claims=claims)
     return user
 
 
@@ -267,7 +359,7 @@ def external_identity_claim(*, user: User, provider: str, claims: Claims) -> lis
     displaced = verification.identity_verify(
         user=user,
         method=User.IdentityProof.VNEID,
-        id_type=user.id_type or verification.id_type_for_number(claims.id_number),
+        id_type=user.id_type or claims.number_type,
         id_number=claims.id_number,
     )
     external_identity_link(user=user, provider=provider, claims=claims)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
@@ -101,3 +101,29 @@ def landing_url_for(*, user: User) -> str:
                 except NoReverseMatch:
                     continue
     return reverse("accounts:profile")
+
+
+def user_vouched_fields(*, user: User) -> frozenset[str]:
+    """The profile fields whose value came from the national e-ID (VNeID) claims: shown as verified and not
+    editable by hand (identity_providers.VOUCHED_FIELDS). Read from the claims of the latest VNeID sign-in."""
+    from dichvucong.accounts import identity_providers, oidc, verification
+    from dichvucong.accounts.models import ExternalIdentity
+
+    if user.identity_verified_by != User.IdentityProof.VNEID:
+        return frozenset()
+    raw = (
+        ExternalIdentity.objects.filter(user=user, provider=oidc.OidcIdentityProvider.name)
+        .order_by(F("last_login_at").desc(nulls_last=True))
+        .values_list("claims", flat=True)
+        .first()
+    )
+    if not raw:
+        return frozenset()
+    try:
+        claims = oidc.claims_from_national(raw)
+    except verification.IdentityError:
+        return frozenset()
+    current = {name: getattr(user, name) for name in identity_providers.VOUCHED_FIELDS}
+    if current["date_of_birth"]:
+        current["date_of_birth"] = current["date_of_birth"].isoformat()
+    return frozenset(name for name, value in current.items() if value and getattr(claims, name) == value)

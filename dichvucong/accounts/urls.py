@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dichvucong.accounts import staff_views, verification_views, views
+from dichvucong.accounts import staff_views, verification_views, views, vneid_views
 
 app_name = "accounts"
 urlpatterns = [
@@ -8,6 +8,9 @@ urlpatterns = [
     path("dang-ky/xac-thuc/", views.register_verify, name="register_verify"),
     path("xac-nhan-thu/<str:token>/", views.email_confirm, name="email_confirm"),
     path("dang-nhap/", views.login_view, name="login"),
+    path("dang-nhap/vneid/", vneid_views.vneid_login_start, name="vneid_start"),
+    path("dang-nhap/vneid/ket-qua/", vneid_views.vneid_login_callback, name="vneid_callback"),
+    path("dang-nhap/vneid/lien-ket/", vneid_views.vneid_link, name="vneid_link"),
     path("dang-nhap/ma-sms/", views.login_otp, name="login_otp"),
     path("dang-nhap/ma-ung-dung/", views.login_totp, name="login_totp"),
     path("dang-nhap/cai-ung-dung-xac-thuc/", views.totp_setup, name="totp_setup"),

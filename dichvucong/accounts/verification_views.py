@@ -21,7 +21,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dichvucong.accounts import identity_providers, verification
+from dichvucong.accounts import identity_providers, oidc, verification, vneid_views
 from dichvucong.accounts.decorators import staff_required
 from dichvucong.accounts.identity import mask_phone, normalise_phone
 from dichvucong.accounts.models import StaffRole, User
@@ -122,19 +122,33 @@ def identity_vneid_start(request: HttpRequest) -> HttpResponse:
     names = identity_providers.names()
     if not names or not request.user.is_citizen_like:
         raise Http404("Chưa có nhà cung cấp định danh")
-    provider = identity_providers.get(names[0])
+    provider = identity_providers.get(names[0])  # the national e-ID first when it is enabled
     if provider.is_demo and not request.user.id_number:  # it would have no number to vouch for
         messages.error(request, identity_providers.DEMO_NEEDS_NUMBER)
         return redirect("accounts:profile")
     state, nonce = identity_providers.new_state()
-    request.session[VNEID_STATE] = {"state": state, "nonce": nonce, "provider": provider.name}
-    return redirect(
-        provider.authorization_url(
+    verifier, challenge = oidc.pkce_pair()
+    try:
+        url = provider.authorization_url(
             redirect_uri=request.build_absolute_uri(reverse("accounts:identity_vneid_callback")),
             state=state,
             nonce=nonce,
             login_hint=request.user.id_number,
+            code_challenge=challenge,
         )
+    except verification.IdentityError as error:  # the provider is down
+        messages.error(request, error.message)
+        return redirect("accounts:profile")
+    request.session[VNEID_STATE] = {
+        "state": state,
+        "nonce": nonce,
+        "provider": provider.name,
+        "verifier": verifier,
+    }
+    if provider.is_demo:  # the demo stand-in answers on our own callback
+        return redirect(url)
+    return vneid_views.handoff(
+        request, url, intro=gettext("Bạn đang được chuyển đến VNeID để xác minh danh tính.")
     )
 
 
@@ -151,6 +165,7 @@ def identity_vneid_callback(request: HttpRequest) -> HttpResponse:
             code=request.GET.get("code", ""),
             redirect_uri=request.build_absolute_uri(reverse("accounts:identity_vneid_callback")),
             nonce=pending["nonce"],
+            code_verifier=pending.get("verifier", ""),
         )
         identity_providers.external_identity_claim(user=request.user, provider=provider.name, claims=claims)
     except LookupError:

@@ -32,6 +32,7 @@ from dichvucong.accounts import (
     selectors,
     services,
     verification,
+    vneid_views,
 )
 from dichvucong.accounts.identity import mask_phone
 from dichvucong.accounts.models import LoginEvent, OneTimeCode, User
@@ -192,7 +193,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             cache.delete(_failures_key(request))
             return _second_factor(request, user)
-    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+    context = {
+        "form": form,
+        "next": request.GET.get("next", ""),
+        "vneid_sign_in": identity_providers.sign_in_names(),
+    }
+    return render(request, "accounts/login.html", context)
 
 
 def _login_throttled(request: HttpRequest, wait: int) -> HttpResponse:
@@ -346,8 +352,13 @@ def totp_setup(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         services.login_event_record(user=request.user, outcome=LoginEvent.Outcome.LOGOUT, request=request)
+    provider_logout = vneid_views.end_session_redirect(request)  # signed in with VNeID: end that session too
     logout(request)
     messages.success(request, "Bạn đã đăng xuất.")
+    if provider_logout:
+        return vneid_views.handoff(
+            request, provider_logout, intro=_("Đang đăng xuất khỏi tài khoản định danh điện tử VNeID.")
+        )
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
@@ -435,6 +446,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         {
             "profile": user,
             "identity_providers": identity_providers.names(),
+            "vouched": selectors.user_vouched_fields(user=user),
             "displacement": verification.identity_displacement(user=user),
         },
     )
@@ -454,6 +466,9 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         "notify_zalo": user.notify_zalo,
     }
     form = forms.ProfileForm(request.POST or None, initial=initial)
+    if "email" in selectors.user_vouched_fields(user=user):  # came from VNeID: not editable by hand
+        form.fields["email"].disabled = True
+        form.fields["email"].help_text = _("Lấy từ tài khoản định danh điện tử VNeID; không sửa ở đây được.")
     if request.method == "POST" and "refresh" not in request.POST and form.is_valid():
         data = form.cleaned_data
         changed = services.user_update_profile(

@@ -101,6 +101,12 @@ def _identity_reasons() -> list[str]:
         names = [name for name in _names(setting, "demo" if demo_mode() else "") if name == "demo"]
         if names:
             reasons.append(_reason(setting, what, names))
+    discovery = str(getattr(settings, "DVC_VNEID_DISCOVERY_URL", "") or "")
+    if "vneid" in _names("DVC_IDENTITY_PROVIDERS", "") and not discovery.startswith("https://"):
+        reasons.append(
+            "DVC_VNEID_DISCOVERY_URL phải là địa chỉ https của VNeID (nhà cung cấp cục bộ chỉ dùng thử) / "
+            f"must be the https discovery URL of VNeID (a local provider is for demos only): {discovery!r}"
+        )
     return reasons
 
 

@@ -116,6 +116,9 @@ class Dossier(models.Model):
     owner_id_number = models.CharField(_("số giấy tờ chủ hồ sơ"), max_length=20, blank=True)
     owner_address = models.CharField(_("địa chỉ chủ hồ sơ"), max_length=500, blank=True)
     form_data = models.JSONField(default=dict, blank=True)
+    # The owner's account was proven through the national e-ID when the dossier was submitted (sync flag
+    # TaiKhoanDuocXacThucVoiVNeID, domain.md §3.3).
+    owner_vneid_authenticated = models.BooleanField(_("chủ hồ sơ xác thực qua VNeID"), default=False)
 
     result_delivery = models.CharField(
         _("hình thức nhận kết quả"),

@@ -290,6 +290,9 @@ def _submit_effect(locked: Dossier) -> dict:
     now = timezone.now()
     locked.code = codes.new_code(agency=locked.agency, day=timezone.localdate(now))
     locked.submitted_at = now
+    locked.owner_vneid_authenticated = (
+        locked.applicant is not None and locked.applicant.identity_verified_by == User.IdentityProof.VNEID
+    )
     notify_applicant(locked, "dossier.submitted")
     if locked.home_pickup:  # the post office collects the paper originals (BCCI), once submitted
         transaction.on_commit(lambda pk=locked.pk: order_postal(pk, "pickup"), robust=True)

@@ -4,6 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from dichvucong.accounts.tests.oidc_peer import oidc_peer, vneid  # noqa: F401 (fixtures: a real OIDC peer)
+
 PASSWORD = "Hoa-Sen#2026xanh"
 CCCD = "038090012345"  # 038 Thanh Hóa, 0 = male born 1900s, 90 = 1990
 

@@ -133,6 +133,11 @@ WEB: dict[str, Route] = {
     "accounts:identity_counter_confirm": r(xy("receptionist"), any_citizen=True, user_id="citizen_a.pk"),
     "accounts:identity_vneid_start": r(CITIZENS),
     "accounts:identity_vneid_callback": r(SIGNED_IN, strict=False),
+    # sign-in with VNeID: anyone may start it (404 while it is not enabled); the callback and the link page
+    # refuse without the pending sign-in of the same session
+    "accounts:vneid_start": r(PUBLIC, strict=False),
+    "accounts:vneid_callback": r(PUBLIC, strict=False),
+    "accounts:vneid_link": r(PUBLIC, strict=False),
     # notifications
     "notifications:outbox": r(NOBODY, note="superusers and holders of the outbox permission"),
     # national portal sync: the operator's page of failed syncs and its "gửi lại" action
