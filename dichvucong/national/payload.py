@@ -124,9 +124,8 @@ def dossier_payload(*, dossier_id: int) -> tuple[dict, int]:
         "NoiNopHoSo": (dossier.intake_agency or dossier.agency).name,
         "NgayTuChoi": national_time(finished) if dossier.status == Status.REFUSED else None,
         "HoSoCoThanhPhanSoHoa": _flag(bool(files)),
-        "TaiKhoanDuocXacThucVoiVNeID": _flag(
-            bool(applicant and applicant.identity_verified_by == User.IdentityProof.VNEID)
-        ),
+        # as it was when the dossier was submitted (a later proof does not change a past submission)
+        "TaiKhoanDuocXacThucVoiVNeID": _flag(dossier.owner_vneid_authenticated),
         "DuocThanhToanTrucTuyen": online[0] if online else OnlinePayment.NOT_ONLINE,
         "TaiLieuNop": [_document(f, reused_results) for f in files],
         "DanhSachLePhi": [line for fee in fees for line in _fee_lines(fee)],

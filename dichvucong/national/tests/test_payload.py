@@ -132,3 +132,19 @@ def test_the_schema_refuses_what_the_portal_would():
     bad = {"MaHoSo": "", "KenhThucHien": 4, "NgayTiepNhan": "2026-03-09"}
     errors = "\n".join(schema_errors(bad))
     assert "KenhThucHien" in errors and "NgayTiepNhan" in errors and "MaHoSo" in errors
+
+
+def test_the_vneid_flag_is_what_was_true_when_the_dossier_was_submitted(world):
+    from dichvucong.accounts.models import User
+
+    dossier = submitted_dossier(world)
+    assert dossier_payload(dossier_id=dossier.pk)[0]["TaiKhoanDuocXacThucVoiVNeID"] == 0
+
+    # Proving the account through VNeID afterwards does not rewrite a past submission
+    User.objects.filter(pk=world["citizen"].pk).update(
+        identity_verified_by=User.IdentityProof.VNEID, identity_verified_at=timezone.now()
+    )
+    assert dossier_payload(dossier_id=dossier.pk)[0]["TaiKhoanDuocXacThucVoiVNeID"] == 0
+
+    Dossier.objects.filter(pk=dossier.pk).update(owner_vneid_authenticated=True)
+    assert dossier_payload(dossier_id=dossier.pk)[0]["TaiKhoanDuocXacThucVoiVNeID"] == 1
