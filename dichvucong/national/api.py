@@ -41,7 +41,8 @@ BODY = {
                     "description": (
                         "Một hồ sơ theo tên trường của HoSoDongBoDVC: MaHoSo (mã hồ sơ trên Cổng quốc gia), "
                         "MaTTHC + MaDonVi hoặc MaTTHCDP, ChuHoSo, SoGiayToChuHoSo, LoaiDoiTuong, "
-                        "SoDienThoai, Email, DiaChi, HinhThuc, DiaChiNhanKetQua, TruongHop[], ToKhai{}, TaiLieuNop[] "
+                        "SoDienThoai, Email, DiaChi, HinhThuc, DiaChiNhanKetQua, TruongHop[], ToKhai{}, "
+                        "TaiLieuNop[] "
                         "(MaThanhPhanHoSo, TenTepDinhKem, NoiDung base64). Chữ ký: hex(HMAC-SHA256(khóa, "
                         "METHOD\\nPATH\\nTIMESTAMP\\nNONCE\\nBODY)) ở header X-DVCQG-Signature, giây Unix ở "
                         "X-DVCQG-Timestamp, mã dùng một lần ở X-DVCQG-Nonce."
@@ -61,7 +62,8 @@ BODY = {
     description=(
         '200: đã tạo và nộp hồ sơ (error_code "0", MaHoSoDiaPhuong là mã hồ sơ của hệ thống); cùng MaHoSo '
         "gửi lại trả lời như lần đầu (DaTonTai = true) và không tạo gì. 401: thiếu hoặc sai chữ ký, "
-        "thời điểm ký lệch quá 5 phút, mã dùng một lần đã dùng (replay), hoặc chưa cấu hình khóa. 400: nội dung không "
+        "thời điểm ký lệch quá 5 phút, mã dùng một lần đã dùng (replay), hoặc chưa cấu hình khóa. "
+        "400: nội dung không "
         "đọc được. 413: quá lớn. 422: thủ tục hoặc đơn vị chưa được ánh xạ (unknown_offering), thành phần "
         "hồ sơ không có (unknown_component), tệp không đạt kiểm tra (bad_file), hồ sơ thiếu thông tin "
         "(incomplete). Mọi từ chối đều được ghi nhật ký và không thay đổi dữ liệu."
