@@ -6,11 +6,14 @@ files are refused with a Vietnamese message and a machine code, and leave no row
 from __future__ import annotations
 
 import base64
+import datetime
 import json
+import pathlib
 import time
 import uuid
 
 import pytest
+from django.utils import timezone
 
 from dichvucong.accounts.models import User
 from dichvucong.catalogue.models import Component
@@ -80,7 +83,7 @@ def _post(client, body, *, secret=SECRET, timestamp=None, nonce=None, signature=
 
 def _state(settings) -> tuple:
     """Everything a refused request must leave as it was (nonces apart)."""
-    files = sorted(str(p) for p in __import__("pathlib").Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
+    files = sorted(str(p) for p in pathlib.Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
     return (
         Dossier.objects.count(),
         DossierFile.objects.count(),
@@ -265,3 +268,55 @@ def test_an_unreadable_body_is_refused(client, world, settings, body):
     assert response.status_code in (400, 422), response.content
     assert response.json()["error_code"] in {"invalid", "unknown_offering"}
     assert _state(settings) == before
+
+
+def _item(world, **changes) -> dict:
+    item = {"MaThanhPhanHoSo": str(_components(world)[0].pk), "TenTepDinhKem": "a.pdf", "NoiDung": "JVBERg=="}
+    item.update(changes)
+    return item
+
+
+@pytest.mark.parametrize(
+    ("case", "status", "code"),
+    [
+        ("owner kind not a number", 400, "invalid"),
+        ("result delivery unknown", 400, "invalid"),
+        ("document not an object", 400, "invalid"),
+        ("content not base64", 422, "bad_file"),
+        ("component of nothing", 422, "unknown_component"),
+        ("cases not a list", 400, "invalid"),
+        ("form answers not an object", 400, "invalid"),
+        ("owner number malformed", 400, "invalid"),
+        ("owner name missing", 400, "invalid"),
+    ],
+)
+def test_a_malformed_field_is_refused_with_its_code(client, world, settings, case, status, code):
+    changes = {
+        "owner kind not a number": {"LoaiDoiTuong": "công dân"},
+        "result delivery unknown": {"HinhThuc": 7},
+        "document not an object": {"TaiLieuNop": ["tệp"]},
+        "content not base64": {"TaiLieuNop": [_item(world, NoiDung="không phải base64!")]},
+        "component of nothing": {"TaiLieuNop": [_item(world, MaThanhPhanHoSo="999999")]},
+        "cases not a list": {"TruongHop": "uy-quyen"},
+        "form answers not an object": {"ToKhai": ["a"]},
+        "owner number malformed": {"SoGiayToChuHoSo": "12' OR 1=1"},
+        "owner name missing": {"ChuHoSo": ""},
+    }[case]
+    before = _state(settings)
+    _refused(_post(client, _dossier(world, **changes)), status, code)
+    assert _state(settings) == before
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(client, world, settings):
+    settings.DVC_NATIONAL_INBOUND_MAX_BYTES = 1000
+    before = _state(settings)
+    _refused(_post(client, _dossier(world)), 413, "too_large")
+    assert _state(settings) == before
+    assert InboundNonce.objects.count() == 0
+
+
+def test_old_nonces_are_pruned(client, world):
+    InboundNonce.objects.create(nonce="cu" * 10, created_at=timezone.now() - datetime.timedelta(hours=1))
+    assert _post(client, _dossier(world)).status_code == 200
+    assert list(InboundNonce.objects.values_list("nonce", flat=True)) != ["cu" * 10]
+    assert not InboundNonce.objects.filter(nonce="cu" * 10).exists()
