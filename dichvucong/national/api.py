@@ -9,6 +9,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from dichvucong.core.api_schemas import FormErrors
 from dichvucong.core.ratelimit import client_ip
 from dichvucong.national import conf, inbound
 
@@ -57,7 +58,13 @@ BODY = {
 @router.post(
     "/quoc-gia/ho-so",
     auth=None,
-    response={200: InboundOut, 400: InboundOut, 401: InboundOut, 413: InboundOut, 422: InboundOut},
+    response={
+        200: InboundOut,
+        400: InboundOut,
+        401: InboundOut,
+        413: InboundOut,
+        422: InboundOut | FormErrors,
+    },
     summary="Nhận hồ sơ nộp trên Cổng Dịch vụ công quốc gia (yêu cầu có chữ ký)",
     description=(
         '200: đã tạo và nộp hồ sơ (error_code "0", MaHoSoDiaPhuong là mã hồ sơ của hệ thống); cùng MaHoSo '
