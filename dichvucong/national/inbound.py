@@ -105,7 +105,8 @@ def request_verify(*, method: str, path: str, headers, body: bytes) -> None:
         raise InboundRefused(401, "bad_signature", "Chữ ký của yêu cầu không hợp lệ.")
     skew = conf.inbound_skew()
     if abs(time.time() - int(timestamp)) > skew:
-        raise InboundRefused(401, "stale", "Thời điểm ký của yêu cầu lệch quá 5 phút so với hệ thống.")
+        allowed = f"{skew // 60} phút" if skew % 60 == 0 else f"{skew} giây"
+        raise InboundRefused(401, "stale", f"Thời điểm ký của yêu cầu lệch quá {allowed} so với hệ thống.")
     try:
         with transaction.atomic():
             InboundNonce.objects.create(nonce=nonce)

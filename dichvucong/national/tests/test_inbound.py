@@ -9,14 +9,17 @@ import base64
 import datetime
 import json
 import pathlib
+import threading
 import time
 import uuid
 
 import pytest
+from django.db import connection, connections
 from django.utils import timezone
 
 from dichvucong.accounts.models import User
 from dichvucong.catalogue.models import Component
+from dichvucong.delivery.tests.conftest import build_world
 from dichvucong.documents.models import StoredDocument
 from dichvucong.dossiers.models import Dossier, DossierFile, Status
 from dichvucong.dossiers.tests.conftest import PDF
@@ -182,7 +185,8 @@ def test_a_replayed_nonce_is_refused(client, world, settings):
 
 def test_a_stale_timestamp_is_refused(client, world, settings):
     before = _state(settings)
-    _refused(_post(client, _dossier(world), timestamp=int(time.time()) - 301), 401, "stale")
+    answer = _refused(_post(client, _dossier(world), timestamp=int(time.time()) - 301), 401, "stale")
+    assert "lệch quá 5 phút" in answer["message"]
     _refused(_post(client, _dossier(world), timestamp=int(time.time()) + 301), 401, "stale")
     assert _state(settings) == before
     assert InboundNonce.objects.count() == 0
@@ -320,3 +324,36 @@ def test_old_nonces_are_pruned(client, world):
     assert _post(client, _dossier(world)).status_code == 200
     assert list(InboundNonce.objects.values_list("nonce", flat=True)) != ["cu" * 10]
     assert not InboundNonce.objects.filter(nonce="cu" * 10).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the advisory lock is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_the_same_national_id_twice_at_once_makes_one_dossier(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    world = build_world()
+    raw = json.dumps(_dossier(world)).encode()
+    barrier = threading.Barrier(2)
+    answers, errors = [], []
+
+    def receive():
+        try:
+            barrier.wait()
+            answers.append(inbound.inbound_dossier_receive(body=raw))
+        except Exception as error:  # noqa: BLE001  reported by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=receive) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert sorted(answer.created for answer in answers) == [False, True]
+    assert answers[0].code == answers[1].code
+    assert Dossier.objects.filter(client_ref="dvcqg:G22.99-251207-0001").count() == 1
+    assert InboundDossier.objects.count() == 1
+    assert User.objects.filter(id_number=OWNER_NUMBER).count() == 1
+    required = [c for c in _components(world) if c.required]
+    assert len([p for p in pathlib.Path(tmp_path).rglob("*") if p.is_file()]) == len(required)
