@@ -11,6 +11,9 @@ reader).
 | DVC_NATIONAL_SWEEP_BATCH | 500 | dossiers the sweeper enqueues per run |
 | DVC_NATIONAL_RECONCILE_HOURS | 48 | how far back the sweeper looks for changes missing from the outbox |
 | DVC_NATIONAL_* | see portal/dvcqg.py | the national portal's API |
+| DVC_NATIONAL_INBOUND_SECRET | (empty: inbound off) | shared secret of the signed inbound dossier endpoint |
+| DVC_NATIONAL_INBOUND_SKEW | 300 | seconds a signed request's timestamp may differ from our clock |
+| DVC_NATIONAL_INBOUND_MAX_BYTES | 52428800 | largest inbound request body (files in base64 included) |
 """
 
 from __future__ import annotations
@@ -54,3 +57,16 @@ def sweep_batch() -> int:
 
 def reconcile_hours() -> int:
     return number("DVC_NATIONAL_RECONCILE_HOURS", 48)
+
+
+def inbound_secret() -> str:
+    """The secret the national portal signs inbound dossiers with; "" when inbound is off."""
+    return text("DVC_NATIONAL_INBOUND_SECRET", "").strip()
+
+
+def inbound_skew() -> int:
+    return max(1, number("DVC_NATIONAL_INBOUND_SKEW", 300))
+
+
+def inbound_max_bytes() -> int:
+    return number("DVC_NATIONAL_INBOUND_MAX_BYTES", 50 * 1024 * 1024)

@@ -85,3 +85,31 @@ class SyncAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sync_id} {self.operation} {'ok' if self.ok else 'error'}"
+
+
+class InboundDossier(models.Model):
+    """A dossier the national portal sent us (issue 13 part 2): one row per national dossier id, so the same
+    id again answers with the same code of ours and creates nothing."""
+
+    national_id = models.CharField(_("mã hồ sơ trên Cổng quốc gia"), max_length=64, unique=True)
+    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="national_inbound")
+    body_sha256 = models.CharField(max_length=64)
+    received_at = models.DateTimeField(_("nhận lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("hồ sơ nhận từ Cổng quốc gia")
+        verbose_name_plural = _("hồ sơ nhận từ Cổng quốc gia")
+
+    def __str__(self) -> str:
+        return self.national_id
+
+
+class InboundNonce(models.Model):
+    """A nonce of a signed inbound request already used: the same one again is a replay. Rows older than the
+    allowed clock skew are pruned (their timestamp alone refuses them)."""
+
+    nonce = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return self.nonce

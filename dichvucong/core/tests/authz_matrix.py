@@ -333,5 +333,6 @@ API: dict[str, Route] = {
         "documents.document_delete": r(OWNER, public_id="document.public_id"),
         "esign.verify": r(PUBLIC),
         "esign.certificate_list": r(PUBLIC),
+        "national.inbound_dossier": r(NOBODY, note="signed requests of the national portal only (HMAC, 401)"),
     }.items()
 }
