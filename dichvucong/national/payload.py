@@ -68,7 +68,7 @@ def latest_event_id(*, dossier_id: int) -> int:
 def dossier_payload(*, dossier_id: int) -> tuple[dict, int]:
     """The dossier as the portal must see it now, and the newest event id the payload carries."""
     dossier = Dossier.objects.select_related(
-        "procedure__field", "agency", "intake_agency", "applicant", "return_record"
+        "procedure__field", "agency", "intake_agency", "applicant", "return_record", "national_inbound"
     ).get(pk=dossier_id)
     events = list(
         DossierEvent.objects.filter(dossier_id=dossier_id)
@@ -89,7 +89,9 @@ def dossier_payload(*, dossier_id: int) -> tuple[dict, int]:
         reused_results = dict(
             DossierResult.objects.filter(document_id__in=reused_ids).values_list("document_id", "result_code")
         )
-    code = dossier.code or ""
+    # A dossier the portal sent us is known there by its own id: updates go to that one, not a second copy.
+    inbound = getattr(dossier, "national_inbound", None)
+    code = (inbound.national_id if inbound else dossier.code) or ""
     status = NATIONAL_STATUS_CODE.get(dossier.status)
     applicant = dossier.applicant
     returned = getattr(dossier, "return_record", None)

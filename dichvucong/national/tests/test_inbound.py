@@ -137,10 +137,12 @@ def test_a_valid_dossier_is_created_submitted_for_a_new_owner_and_synced(
     assert [f.component_id for f in files] == [c.pk for c in required]
     assert all(f.document.owner_id == owner.pk for f in files)
     assert all(f.document.file.storage.exists(f.document.file.name) for f in files)
-    # and the created dossier goes back to the national portal
+    # and the dossier's state goes back to the national portal under the portal's own id (not a second copy
+    # under our code)
     sync = NationalSync.objects.get(dossier=dossier)
     assert sync.state == NationalSync.State.SYNCED
-    assert portal.history(dossier.code) == [("create", 1)]  # schema-valid, status 1 "Mới đăng ký"
+    assert portal.history("G22.99-251207-0001") == [("create", 1)]  # schema-valid, status 1 "Mới đăng ký"
+    assert portal.history(dossier.code) == []
 
 
 def test_the_owner_account_with_that_id_number_is_used(client, world, committed):
