@@ -91,12 +91,13 @@ def _carrier_reasons() -> list[str]:
 
 
 def _identity_reasons() -> list[str]:
-    """Identity providers and the national portal (their adapters live in accounts and a later issue): any
-    name "demo" is the offline stand-in."""
+    """Identity providers, the national portal and the key that signs results: any name "demo" is the
+    offline stand-in (a generated key signs nothing anyone should trust)."""
     reasons = []
     for setting, what in (
         ("DVC_IDENTITY_PROVIDERS", ("nhà cung cấp định danh", "identity provider")),
         ("DVC_NATIONAL_PORTAL", ("Cổng Dịch vụ công quốc gia", "national portal")),
+        ("DVC_ESIGN_PROVIDER", ("khóa ký số kết quả", "result-signing key")),
     ):
         names = [name for name in _names(setting, "demo" if demo_mode() else "") if name == "demo"]
         if names:
