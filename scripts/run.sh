@@ -46,7 +46,7 @@ cat <<MSG
   Dịch vụ công đang chạy tại  http://$HOST:$PORT/
   API và tài liệu OpenAPI:    http://$HOST:$PORT/api/v1/docs
   Quản trị:                   http://$HOST:$PORT/quan-tri/${vneid:+
-  VNeID thử nghiệm:           http://127.0.0.1:$VNEID_PORT/ (bấm "Đăng nhập bằng VNeID")}
+  VNeID thử nghiệm:           http://127.0.0.1:$VNEID_PORT/ (bấm “Đăng nhập bằng VNeID”)}
   (Dừng bằng Ctrl+C)
 
 MSG
