@@ -201,14 +201,15 @@ class OidcIdentityProvider(IdentityProvider):
     def configured(self) -> bool:
         return bool(self._setting("DISCOVERY_URL") and self._setting("CLIENT_ID"))
 
-    def metadata(self) -> dict:
+    def metadata(self, *, fresh: bool = False) -> dict:
+        """The discovery document, cached for an hour; ``fresh`` asks the provider again (is it up?)."""
         url = self._setting("DISCOVERY_URL")
         if not url:
             raise ProviderUnavailable("DVC_VNEID_DISCOVERY_URL is not set")
         if urlsplit(url).scheme != "https" and not (demo_mode() or dev_mode()):
             raise ProviderUnavailable("the discovery URL must be https outside demo mode")
         key = "vneid-discovery:" + hashlib.sha256(url.encode()).hexdigest()[:16]
-        answer = cache.get(key)
+        answer = None if fresh else cache.get(key)
         if answer is None:
             answer = _http(url)
             needed = {"issuer", "authorization_endpoint", "token_endpoint", "jwks_uri"}
@@ -236,7 +237,9 @@ class OidcIdentityProvider(IdentityProvider):
             "code_challenge_method": "S256",
             "ui_locales": "vi",
         }
-        endpoint = str(self.metadata()["authorization_endpoint"])
+        # Asked afresh: a provider that answered an hour ago and is down now would otherwise send the browser
+        # to a connection error instead of our "VNeID is not answering" page.
+        endpoint = str(self.metadata(fresh=True)["authorization_endpoint"])
         return endpoint + ("&" if "?" in endpoint else "?") + urlencode(query)
 
     def claims_from_callback(

@@ -175,6 +175,20 @@ def test_provider_down_gives_a_clear_page(client, vneid, settings):
     _nothing_changed(client)
 
 
+def test_a_provider_that_answered_before_and_is_down_now_gives_the_same_clear_page(client, vneid, settings):
+    from dichvucong.accounts.tests.oidc_peer import OidcPeer
+
+    peer = OidcPeer.start()
+    settings.DVC_VNEID_DISCOVERY_URL = peer.discovery_url
+    assert client.post("/dang-nhap/vneid/").status_code == 200  # the hand-over page (discovery now cached)
+    peer.stop()
+
+    response = client.post("/dang-nhap/vneid/")
+
+    assert response.status_code == 503
+    assert "VNeID đang không phản hồi" in response.content.decode()
+
+
 def test_refused_callbacks_count_towards_the_address_limit(client, vneid, settings):
     settings.DVC_LOGIN_FAILURES_PER_IP_WINDOW = 2
     sign_in(client, state="x")
