@@ -20,8 +20,8 @@ def _limited(request: HttpRequest) -> bool:
 
 def _scanned_query(request: HttpRequest) -> str:
     """The QR payload when the page was opened from a scanned code (its fields in the query)."""
-    if "s" not in request.GET:
-        return ""
+    if not set(request.GET) & set(QR_FIELDS):
+        return ""  # a plain visit; a partial code (a bad scan) is verified, and refused with a reason
     return request.GET.urlencode() if set(request.GET) <= set(QR_FIELDS) else ""
 
 

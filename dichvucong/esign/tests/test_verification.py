@@ -187,6 +187,9 @@ def test_bad_input_gets_a_clear_answer(signed):
     # the page without a scanned code only shows the form
     text = page(client.get(VERIFY))
     assert "Nội dung mã QR" in text and 'id="verdict"' not in text
+    # a partial code (a bad scan) gets an answer, not a silent empty form
+    text = page(client.get(VERIFY + "?v=1&d=x"))
+    assert 'id="verdict"' in text and "Không xác minh được" in text
 
 
 def test_verification_is_rate_limited_per_address(signed, settings):

@@ -7,15 +7,11 @@ refused as forged."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 from django.db import connections
 from django.test import Client
 
 from dichvucong.accounts.models import ExternalIdentity, User
-from dichvucong.accounts.tests import oidc_peer as oidc_peer_module
 from dichvucong.accounts.tests.oidc_peer import CITIZEN, oidc_peer, vneid  # noqa: F401 (fixtures)
 from dichvucong.dossiers import services as dossier_services
 from dichvucong.dossiers.models import Dossier, DossierEvent, Status
@@ -43,18 +39,6 @@ NEWCOMER = {
 }
 
 
-@pytest.fixture
-def provider_command(monkeypatch, tmp_path):
-    """The provider's own console script, or, when its first line names an interpreter that is gone (a
-    virtualenv copied from another checkout), the same entry point started by this interpreter."""
-    script = oidc_peer_module.COMMAND
-    if script.exists() and not Path(script.read_text().splitlines()[0].removeprefix("#!")).exists():
-        launcher = tmp_path / "oidc-provider-mock"
-        launcher.write_text(f"#!{sys.executable}\n" + "".join(script.read_text().splitlines(True)[1:]))
-        launcher.chmod(0o755)
-        monkeypatch.setattr(oidc_peer_module, "COMMAND", launcher)
-
-
 def _changed(value: str, index: int) -> str:
     """``value`` with the character at ``index`` replaced by another one of the same alphabet."""
     new = "B" if value[index] == "A" else "A"
@@ -75,7 +59,6 @@ def test_inbound_dossier_processed_signed_synced_and_verified_after_vneid_sign_i
     portal,
     live_server,
     settings,
-    provider_command,
 ):
     data = pdata_live
     settings.DVC_NATIONAL_INBOUND_SECRET = SECRET
