@@ -4,51 +4,17 @@
 
 from __future__ import annotations
 
-import importlib
-
-from dichvucong.core.modes import demo_mode
+from dichvucong.core.registry import Registry
 from dichvucong.national import conf
 from dichvucong.national.portal.base import NationalPortal
 
-_portals: dict[str, type[NationalPortal]] = {}
-BUILT_IN = ("demo", "dvcqg")
-_loaded = False
-
-
-def register(cls: type[NationalPortal]) -> type[NationalPortal]:
-    """Class decorator: make an adapter available under ``cls.name``."""
-    _portals[cls.name] = cls
-    return cls
-
-
-def _ensure_loaded() -> None:
-    global _loaded
-    if not _loaded:
-        for module in BUILT_IN:
-            importlib.import_module(f"dichvucong.national.portal.{module}")
-        _loaded = True
-
-
-def portal_class(name: str) -> type[NationalPortal]:
-    _ensure_loaded()
-    try:
-        return _portals[name]
-    except KeyError:
-        raise LookupError(f"No national-portal adapter named {name!r}") from None
-
-
-def portal_get(name: str) -> NationalPortal:
-    cls = portal_class(name)
-    if cls.is_demo and not demo_mode():
-        raise LookupError(f"The national-portal adapter {name!r} is a demo: only in demo mode (DVC_DEMO=1)")
-    return cls()
-
-
-def portal_is_demo(name: str) -> bool:
-    try:
-        return portal_class(name).is_demo
-    except LookupError:
-        return False
+_portals: Registry[NationalPortal] = Registry(
+    package="dichvucong.national.portal", built_in=("demo", "dvcqg"), what="national-portal adapter"
+)
+register = _portals.register
+portal_class = _portals.get_class
+portal_get = _portals.get
+portal_is_demo = _portals.is_demo
 
 
 def portal_default() -> NationalPortal | None:
