@@ -1,4 +1,4 @@
-"""Settings of the esign app, read from Django settings when defined there, else from the environment.
+"""Settings of the esign app: the Django setting if set, else the environment (notifications.conf reads them).
 
 Nothing here needs an entry in ``config/settings.py``: a deployment sets the environment variables.
 
@@ -17,12 +17,12 @@ Nothing here needs an entry in ``config/settings.py``: a deployment sets the env
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from django.conf import settings
 
 from dichvucong.core.modes import demo_mode
+from dichvucong.notifications.conf import text
 
 DEMO = "demo"
 PKCS12 = "pkcs12"
@@ -30,29 +30,22 @@ PKCS11 = "pkcs11"
 PROVIDERS = (DEMO, PKCS12, PKCS11)
 
 
-def value(name: str, default: str = "") -> str:
-    raw = getattr(settings, name, None)
-    if raw is None:
-        raw = os.environ.get(name, default)
-    return str(raw)
-
-
 def provider() -> str:
-    name = value("DVC_ESIGN_PROVIDER", DEMO if demo_mode() else PKCS12).strip().lower()
+    name = text("DVC_ESIGN_PROVIDER", DEMO if demo_mode() else PKCS12).strip().lower()
     return name
 
 
 def key_dir() -> Path:
-    return Path(value("DVC_ESIGN_DIR", str(Path(settings.BASE_DIR) / "var" / "esign")))
+    return Path(text("DVC_ESIGN_DIR", str(Path(settings.BASE_DIR) / "var" / "esign")))
 
 
 def trust_root_files() -> list[Path]:
-    return [Path(item.strip()) for item in value("DVC_ESIGN_TRUST_ROOTS").split(",") if item.strip()]
+    return [Path(item.strip()) for item in text("DVC_ESIGN_TRUST_ROOTS").split(",") if item.strip()]
 
 
 def verify_per_ip_minute() -> int:
     default = getattr(settings, "DVC_TRACKING_PER_IP_MINUTE", 30)
-    return int(value("DVC_ESIGN_VERIFY_PER_IP_MINUTE", str(default)))
+    return int(text("DVC_ESIGN_VERIFY_PER_IP_MINUTE", str(default)))
 
 
 def public_url() -> str:

@@ -189,11 +189,11 @@ def _demo_key(agency_code: str, agency_name: str) -> AgencyKey:
 
 
 def _pkcs12_key(agency_code: str) -> AgencyKey:
-    template = conf.value("DVC_ESIGN_PKCS12_PATH")
+    template = conf.text("DVC_ESIGN_PKCS12_PATH")
     if not template:
         raise SigningUnavailable("DVC_ESIGN_PKCS12_PATH is not set")
     path = Path(template.replace("{agency}", _SAFE_CODE.sub("_", agency_code)))
-    passphrase = conf.value("DVC_ESIGN_PKCS12_PASSPHRASE").encode() or None
+    passphrase = conf.text("DVC_ESIGN_PKCS12_PASSPHRASE").encode() or None
     if not path.is_file():
         raise SigningUnavailable(f"PKCS#12 file {path} not found")
     signer = signers.SimpleSigner.load_pkcs12(str(path), passphrase=passphrase)
@@ -210,16 +210,16 @@ def _pkcs11_key(agency_code: str) -> AgencyKey:  # pragma: no cover - needs a to
         from pyhanko.sign import pkcs11 as hanko_pkcs11
     except ImportError as exc:
         raise SigningUnavailable("PKCS#11 signing needs python-pkcs11 (pip install python-pkcs11)") from exc
-    module = conf.value("DVC_ESIGN_PKCS11_MODULE")
-    key_label = conf.value("DVC_ESIGN_PKCS11_KEY_LABEL").replace("{agency}", agency_code)
+    module = conf.text("DVC_ESIGN_PKCS11_MODULE")
+    key_label = conf.text("DVC_ESIGN_PKCS11_KEY_LABEL").replace("{agency}", agency_code)
     if not module or not key_label:
         raise SigningUnavailable("DVC_ESIGN_PKCS11_MODULE and DVC_ESIGN_PKCS11_KEY_LABEL must be set")
     session = hanko_pkcs11.open_pkcs11_session(
         module,
-        token_label=conf.value("DVC_ESIGN_PKCS11_TOKEN") or None,
-        user_pin=conf.value("DVC_ESIGN_PKCS11_PIN") or None,
+        token_label=conf.text("DVC_ESIGN_PKCS11_TOKEN") or None,
+        user_pin=conf.text("DVC_ESIGN_PKCS11_PIN") or None,
     )
-    cert_label = conf.value("DVC_ESIGN_PKCS11_CERT_LABEL").replace("{agency}", agency_code) or key_label
+    cert_label = conf.text("DVC_ESIGN_PKCS11_CERT_LABEL").replace("{agency}", agency_code) or key_label
     signer = hanko_pkcs11.PKCS11Signer(session, key_label=key_label, cert_label=cert_label)
     return AgencyKey(signer=signer, certificate=_from_asn1(signer.signing_cert))
 
