@@ -10,7 +10,14 @@ class EsignConfig(AppConfig):
 
     def ready(self) -> None:
         from dichvucong.dossiers.workflow import subscribe
-        from dichvucong.esign.services import results_sign_after_resolve
 
         # The clerk issues the result ("resolve"); once that commits, every PDF result is signed.
-        subscribe(results_sign_after_resolve, actions={"resolve"})
+        subscribe(_sign_after_resolve, actions={"resolve"})
+
+
+def _sign_after_resolve(change) -> None:
+    # Imported on first use: pyHanko takes ~0.6 s to import, which every process (each manage.py command,
+    # the task worker) would otherwise pay at start-up without ever signing.
+    from dichvucong.esign.services import results_sign_after_resolve
+
+    results_sign_after_resolve(change)
