@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     "dichvucong.delivery",
     "dichvucong.national",
     "dichvucong.esign",
+    "dichvucong.ratings",
+    "dichvucong.feedback",
     "django.contrib.postgres",
 ]
 

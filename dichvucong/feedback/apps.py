@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class FeedbackConfig(AppConfig):
+    """Phản ánh, kiến nghị (PAKN): feedback on a procedure, an agency or a dossier, answered on deadlines."""
+
+    name = "dichvucong.feedback"
+    label = "feedback"
+    verbose_name = "Phản ánh, kiến nghị"

@@ -1,0 +1,116 @@
+"""Phản ánh, kiến nghị (PAKN) with the national system's statuses and SLA clocks in working days (refuse
+within 2, request more information within 5, resolve within 15, publish within 2: domain.md §1.3, KPI 5.x).
+
+Status changes happen only in ``feedback.services``; each one writes a ``FeedbackEvent``."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dichvucong.agencies.models import Agency
+from dichvucong.catalogue.models import Procedure
+from dichvucong.dossiers.models import Dossier
+
+
+class FeedbackStatus(models.TextChoices):
+    NEW = "new", _("Mới")
+    RECEIVED = "received", _("Đã tiếp nhận tại địa phương")
+    PROCESSING = "processing", _("Đang xử lý")
+    AWAITING_INFO = "awaiting_info", _("Chờ bổ sung thông tin")
+    AWAITING_PUBLISH = "awaiting_publish", _("Chờ công khai")
+    PUBLISHED = "published", _("Đã công khai")
+    RETURNED = "returned", _("Trả lại")
+    REFUSED = "refused", _("Từ chối tiếp nhận")
+
+
+class Subject(models.TextChoices):
+    PROCEDURE = "procedure", _("Thủ tục hành chính")
+    AGENCY = "agency", _("Cơ quan")
+    DOSSIER = "dossier", _("Hồ sơ")
+
+
+class Feedback(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    code = models.CharField(_("mã phản ánh"), max_length=30, unique=True)
+    subject = models.CharField(_("phản ánh về"), max_length=10, choices=Subject.choices)
+    procedure = models.ForeignKey(
+        Procedure, null=True, blank=True, on_delete=models.PROTECT, related_name="feedbacks"
+    )
+    dossier = models.ForeignKey(
+        Dossier, null=True, blank=True, on_delete=models.PROTECT, related_name="feedbacks"
+    )
+    # The competent agency it is routed to (null until routed).
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="feedbacks"
+    )
+    status = models.CharField(max_length=20, choices=FeedbackStatus.choices, default=FeedbackStatus.NEW)
+    title = models.CharField(_("tiêu đề"), max_length=300)
+    content = models.TextField(_("nội dung"))
+
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedbacks"
+    )
+    sender_name = models.CharField(_("họ và tên"), max_length=200)
+    sender_phone = models.CharField(_("điện thoại"), max_length=16, blank=True)
+    sender_email = models.EmailField(_("thư điện tử"), blank=True)
+    # A later feedback raising the same matter again (tái phản ánh): the earlier one is not "satisfied".
+    reraises = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reraised_by"
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    received_at = models.DateTimeField(null=True, blank=True)  # routed agency took it (or refused it)
+    info_requested_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)  # answer approved → awaiting publication
+    published_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)  # refused, returned or published
+    # The SLA clock running now (refuse / request more / resolve / publish), and its deadline.
+    clock = models.CharField(max_length=12, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    # Each SLA clock's outcome once it stopped: {"refuse": true, "resolve": false, …} (true: in time).
+    sla = models.JSONField(default=dict, blank=True)
+
+    answer = models.TextField(_("nội dung trả lời"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    likes = models.PositiveIntegerField(default=0)
+    dislikes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["agency", "status", "created_at"], name="feedback_queue"),
+            models.Index(fields=["status", "due_at"], name="feedback_due"),
+            models.Index(fields=["status", "-published_at"], name="feedback_published"),
+        ]
+        verbose_name = _("phản ánh, kiến nghị")
+        verbose_name_plural = _("phản ánh, kiến nghị")
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def late(self) -> bool:
+        return any(value is False for value in self.sla.values())
+
+
+class FeedbackEvent(models.Model):
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.feedback_id} {self.action}"
