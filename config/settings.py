@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "dichvucong.esign",
     "dichvucong.ratings",
     "dichvucong.feedback",
+    "dichvucong.reports",
     "django.contrib.postgres",
 ]
 
