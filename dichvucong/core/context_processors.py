@@ -22,6 +22,11 @@ WORK_LINKS = (
     ("postal", "delivery:orders", _("Đơn bưu chính")),
     ("postal receptionist", "payments:cash_record", _("Thu tiền mặt")),
     ("agency_admin", "payments:cash_reconcile", _("Đối soát tiền mặt")),
+    (
+        "receptionist specialist head_of_unit leader clerk agency_admin",
+        "ratings:staff_list",
+        _("Đánh giá hài lòng"),
+    ),
     ("agency_admin system_admin", "accounts:staff_list", _("Quản lý cán bộ")),
     ("agency_admin system_admin", "processing:workflow_list", _("Quy trình giải quyết")),
 )

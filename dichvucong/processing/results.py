@@ -234,10 +234,21 @@ def processing_return(
             returned_at=now,
         )
         _close_track(locked, now)
-        notify_applicant(locked, "dossier.returned")
+        notify_applicant(locked, "dossier.returned", rating_url=_rating_url(locked))
         return {"recipient": recipient_name.strip()[:300], "originals_checked": originals_checked}
 
     return transition(dossier_id=dossier_id, action="return_result", actor=officer, effect=effect)
+
+
+def _rating_url(dossier: Dossier) -> str:
+    """The rating page the "returned" message invites to (the ratings app; none if it is not installed)."""
+    from django.apps import apps
+
+    if not apps.is_installed("dichvucong.ratings"):
+        return ""
+    from dichvucong.ratings.links import rating_url
+
+    return rating_url(dossier)
 
 
 def result_for_applicant(*, dossier: Dossier, applicant: User, result_id: int) -> DossierResult:

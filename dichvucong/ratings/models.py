@@ -52,3 +52,27 @@ class Rating(models.Model):
     @property
     def disliked(self) -> bool:
         return self.level <= DISLIKE_AT_MOST
+
+
+class RatingCode(models.Model):
+    """A one-time code printed on the slip handed over with the result at the counter: the person rates the
+    dossier on the kiosk/tablet page without an account. Only a keyed hash of the code is kept (the code is
+    shown once, when issued); issuing a new code revokes the previous ones; it expires and is used once."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="rating_codes")
+    digest = models.CharField(max_length=64)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["dossier", "expires_at"], name="rating_code_dossier")]
+        verbose_name = _("mã đánh giá tại quầy")
+        verbose_name_plural = _("mã đánh giá tại quầy")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} · {self.created_at:%d/%m/%Y}"
