@@ -238,6 +238,13 @@ WEB: dict[str, Route] = {
     "esign:verify": r(PUBLIC),
     "esign:certificates": r(PUBLIC),
     "esign:certificate_pem": r(PUBLIC, strict=False, fingerprint="=" + "0" * 64),
+    # ratings: the owner rates a returned dossier; the kiosk is public (a one-time code opens a dossier)
+    "ratings:rate": r(OWNER, public_id=DOSSIER),
+    "ratings:kiosk": r(PUBLIC),
+    "ratings:kiosk_rate": r(PUBLIC),
+    "ratings:kiosk_done": r(PUBLIC),
+    "ratings:staff_list": r(xy(*RECEPTION)),
+    "ratings:code_issue": r(x("receptionist"), strict=False, note="404 unless returned", public_id=DOSSIER),
 }
 
 # API operations, by operationId (the method is the operation's own).
@@ -333,6 +340,8 @@ API: dict[str, Route] = {
         "documents.document_delete": r(OWNER, public_id="document.public_id"),
         "esign.verify": r(PUBLIC),
         "esign.certificate_list": r(PUBLIC),
+        "ratings.rating_submit": r(OWNER, public_id=DOSSIER),
+        "ratings.rating_list": r(xy(*RECEPTION)),
         "national.inbound_dossier": r(NOBODY, note="signed requests of the national portal only (HMAC, 401)"),
     }.items()
 }
