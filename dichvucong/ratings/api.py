@@ -57,28 +57,28 @@ class RatingOut(Schema):
         return str(obj.get_level_display())
 
 
-class Conflict(Schema):
+class RatingConflict(Schema):
     detail: str
     code: str = Field(description="not_returned: hồ sơ chưa trả kết quả; already: đã đánh giá")
 
 
-class CriterionAverageOut(Schema):
+class RatingCriterionAverageOut(Schema):
     key: str
     label: str
     average: float | None
 
 
-class AveragesOut(Schema):
+class RatingAveragesOut(Schema):
     count: int
     level: float | None
-    criteria: list[CriterionAverageOut]
+    criteria: list[RatingCriterionAverageOut]
 
 
 class RatingPageOut(Schema):
     count: int
     page: int
     pages: int
-    averages: AveragesOut
+    averages: RatingAveragesOut
     results: list[RatingOut]
 
 
@@ -93,7 +93,7 @@ class RatingListParams(Schema):
 
 @router.post(
     "/ho-so/{public_id}/danh-gia",
-    response={201: RatingOut, 401: Message, 404: Message, 409: Conflict, 422: FieldError},
+    response={201: RatingOut, 401: Message, 404: Message, 409: RatingConflict, 422: FieldError},
     summary="Đánh giá hồ sơ đã trả kết quả",
     operation_id="dichvucong_ratings_api_rating_submit",
 )
