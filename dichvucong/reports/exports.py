@@ -28,6 +28,8 @@ from django.utils import timezone
 
 from dichvucong.paperwork.text import clean
 
+from .charts import format_decimal, format_int
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ROW_LIMIT = 20_000  # a drill-down longer than this is cut (the sheet says so); narrow the period instead
 
@@ -78,6 +80,21 @@ def _csv_value(value: object, column: Column) -> str:
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
     return neutralise(clean(value))
+
+
+def display(value: object, kind: str) -> str:
+    """How a value reads in the PDF (and on the page): 1.234 · 12,5% · 3,25 · 05/01/2026 · – for none."""
+    if value is None:
+        return "–" if kind in ("int", "decimal", "percent") else ""
+    if kind == "percent" and isinstance(value, int | Decimal):
+        return f"{format_decimal(value)}%"
+    if kind == "decimal" and isinstance(value, int | Decimal):
+        return format_decimal(value, 2)
+    if kind == "int" and isinstance(value, int | Decimal):
+        return format_int(value)
+    if isinstance(value, dt.date):
+        return f"{value:%d/%m/%Y}"
+    return str(value)
 
 
 # --- builders --------------------------------------------------------------------------------------------

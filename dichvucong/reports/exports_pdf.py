@@ -4,10 +4,8 @@ right-aligned and written the Vietnamese way (1.234; 12,5%), dates dd/mm/yyyy; p
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from collections.abc import Sequence
-from decimal import Decimal
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -20,8 +18,7 @@ from dichvucong.paperwork.fonts import fonts
 from dichvucong.paperwork.layout import build_pdf
 from dichvucong.paperwork.text import markup
 
-from .charts import format_decimal, format_int
-from .exports import Sheet
+from .exports import Sheet, display
 
 PAGE = landscape(A4)
 MARGINS = (12 * mm, 12 * mm, 12 * mm, 14 * mm)  # left, right, top, bottom
@@ -45,21 +42,6 @@ def _styles() -> dict[str, ParagraphStyle]:
         "text_total": style("r-text-total", 8.5, f.bold),
         "number_total": style("r-number-total", 8.5, f.bold, TA_RIGHT),
     }
-
-
-def display(value: object, kind: str) -> str:
-    """How a value reads in the PDF (and on the page): 1.234 · 12,5% · 3,25 · 05/01/2026 · – for none."""
-    if value is None:
-        return "–" if kind in ("int", "decimal", "percent") else ""
-    if kind == "percent" and isinstance(value, int | Decimal):
-        return f"{format_decimal(value)}%"
-    if kind == "decimal" and isinstance(value, int | Decimal):
-        return format_decimal(value, 2)
-    if kind == "int" and isinstance(value, int | Decimal):
-        return format_int(value)
-    if isinstance(value, dt.date):
-        return f"{value:%d/%m/%Y}"
-    return str(value)
 
 
 def _table(sheet: Sheet) -> Table:
