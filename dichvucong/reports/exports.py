@@ -293,6 +293,15 @@ FEEDBACK_COLUMNS = [
 ]
 
 
+PROCEDURE_COLUMNS = [
+    Column("STT", "int", 6),
+    Column("Mã thủ tục", width=14),
+    Column("Tên thủ tục", width=60),
+    Column("Cơ quan", width=30),
+    Column("Mức độ trực tuyến", width=18),
+]
+
+
 def local_date(moment: dt.datetime | None) -> dt.date | None:
     if moment is None:
         return None
@@ -342,19 +351,45 @@ def _feedback_rows(queryset) -> Iterable[list]:
         ]
 
 
+def _procedure_rows(queryset) -> Iterable[list]:
+    """Procedures (3.1, 3.5) or the agencies' online services (3.2)."""
+    offerings = queryset.model._meta.label == "catalogue.AgencyProcedure"
+    if offerings:
+        queryset = queryset.select_related("procedure", "agency")
+    for number, item in enumerate(queryset[:ROW_LIMIT].iterator(chunk_size=1000), start=1):
+        procedure = item.procedure if offerings else item
+        yield [
+            number,
+            procedure.code,
+            procedure.name,
+            item.agency.display_name if offerings else "",
+            item.get_service_level_display() if offerings else "",
+        ]
+
+
+_KINDS = {
+    "feedback.Feedback": ("Danh sách phản ánh, kiến nghị", FEEDBACK_COLUMNS, _feedback_rows),
+    "catalogue.Procedure": ("Danh sách thủ tục hành chính", PROCEDURE_COLUMNS, _procedure_rows),
+    "catalogue.AgencyProcedure": ("Danh sách dịch vụ công trực tuyến", PROCEDURE_COLUMNS, _procedure_rows),
+}
+
+
 def drilldown_sheet(queryset, *, indicator, part_label: str, agency_name: str, start, end) -> Sheet:
-    """The records behind one number of the scorecard: dossiers, or feedbacks for 5.1–5.3."""
-    is_feedback = queryset.model._meta.label == "feedback.Feedback"
-    rows = list(_feedback_rows(queryset) if is_feedback else _dossier_rows(queryset))
+    """The records behind one number of the scorecard: dossiers; feedbacks for 5.1–5.3; procedures or
+    online services for 3.1, 3.2 and 3.5."""
+    heading, columns, rows_of = _KINDS.get(
+        queryset.model._meta.label, ("Danh sách hồ sơ", DOSSIER_COLUMNS, _dossier_rows)
+    )
+    rows = list(rows_of(queryset))
     cut = len(rows) >= ROW_LIMIT and queryset[ROW_LIMIT : ROW_LIMIT + 1].exists()
     notes = [agency_name, period_text(start, end), f"{indicator.code}. {indicator.label} – {part_label}"]
     if cut:
         notes.append(f"Chỉ ghi {ROW_LIMIT:,} dòng đầu; hãy chọn khoảng thời gian ngắn hơn.".replace(",", "."))
     return Sheet(
         name=f"Chi so {indicator.code}"[:31],
-        heading="Danh sách phản ánh, kiến nghị" if is_feedback else "Danh sách hồ sơ",
+        heading=heading,
         notes=notes,
-        columns=FEEDBACK_COLUMNS if is_feedback else DOSSIER_COLUMNS,
+        columns=columns,
         rows=rows,
         cut=cut,
     )

@@ -83,11 +83,7 @@ class StatisticsForm(forms.Form):
     den_thang = forms.CharField(
         label="Đến tháng", required=False, max_length=10, help_text="Tháng/năm, ví dụ 12/2026"
     )
-    format = forms.ChoiceField(
-        required=False,
-        choices=[("", "Trang web"), ("csv", "CSV"), ("xlsx", "Excel")],
-        widget=forms.HiddenInput,
-    )
+    format = forms.CharField(required=False, max_length=10, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,7 +91,6 @@ class StatisticsForm(forms.Form):
         for name in ("tu_thang", "den_thang"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off", "size": 8})
         self.fields["co_quan"].error_messages["invalid_choice"] = "Không tìm thấy cơ quan đã chọn."
-        self.fields["format"].error_messages["invalid_choice"] = "Chỉ tải được tệp CSV hoặc Excel."
 
     def clean_tu_thang(self):
         return self._month("tu_thang")
@@ -119,6 +114,8 @@ class StatisticsForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("format", "") not in ("", "csv", "xlsx"):
+            self.add_error(None, "Chỉ tải được tệp CSV hoặc Excel.")  # the field is hidden: said at the top
         start, end = data.get("tu_thang"), data.get("den_thang")
         if self.errors:
             return data

@@ -15,30 +15,7 @@ from dichvucong.reports import exports
 from dichvucong.reports.exports import Column, Sheet
 from dichvucong.reports.exports_pdf import pdf_bytes
 from dichvucong.reports.exports_xlsx import header_row, xlsx_bytes
-
-try:  # TEMP until the engine is merged
-    from dichvucong.reports.scorecard import Row
-except ImportError:
-    from dataclasses import make_dataclass
-
-    Row = make_dataclass(
-        "Row",
-        [
-            "key",
-            "label",
-            "received",
-            "received_online",
-            "resolved",
-            "on_time",
-            "late",
-            "pending",
-            "pending_overdue",
-            "online",
-            "paid_online",
-            "avg_days",
-            "satisfaction",
-        ],
-    )
+from dichvucong.reports.scorecard import Row
 
 
 def row(key: str, label: str = "", **counts) -> Row:
