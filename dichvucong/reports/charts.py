@@ -21,14 +21,14 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 480
+WIDTH = 400
 HEIGHT = 300
-LEFT = 46  # room for the axis numbers
+LEFT = 50  # room for the axis numbers
 RIGHT = 8
 TOP = 34  # room for the legend
-BOTTOM = 40  # room for two lines of labels
-FONT = 13
-SMALL = 11
+BOTTOM = 46  # room for two lines of labels
+FONT = 16
+SMALL = 14
 
 # GOV.UK palette: distinguishable with the common colour-vision deficiencies and on white.
 GREEN = "#00703c"
@@ -152,7 +152,7 @@ def _grid(top_value: int, *, percent: bool = False) -> str:
 
 
 def _labels(labels: Sequence[str], slot: float) -> str:
-    y = HEIGHT - BOTTOM + 15
+    y = HEIGHT - BOTTOM + 18
     return "".join(_text(LEFT + slot * (i + 0.5), y, label) for i, label in enumerate(labels))
 
 

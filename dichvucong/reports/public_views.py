@@ -183,7 +183,8 @@ def _chart_label(index: int, key: str) -> str:
     return f"{label}\n{year}" if index == 0 or month == "01" else label
 
 
-def _charts(rows: list[Row], place: str) -> list:
+def _charts(rows: list[Row], place: str) -> list[tuple[str, str]]:
+    """(visible caption, SVG) per chart."""
     labels = [_chart_label(i, row.key) for i, row in enumerate(rows)]
     period = f"{rows[0].label}–{rows[-1].label}" if rows else ""
     received = charts.stacked_bars(
@@ -219,7 +220,11 @@ def _charts(rows: list[Row], place: str) -> list:
             Series("Đúng hạn", [exports.percent(r.on_time, r.on_time + r.late) for r in rows], charts.GREEN),
         ],
     )
-    return [received, resolved, shares]
+    return [
+        ("Hồ sơ tiếp nhận", received),
+        ("Hồ sơ đã giải quyết: đúng hạn, trễ hạn", resolved),
+        ("Tỷ lệ nộp trực tuyến và tỷ lệ đúng hạn (%)", shares),
+    ]
 
 
 def _rate_limited(request: HttpRequest) -> HttpResponse:

@@ -42,7 +42,7 @@ def test_axis_top_is_round_and_reaches_the_tallest_bar(tallest, top):
 
 def test_stacked_bars_are_proportional_to_their_values():
     """Axis top for a tallest bar of 30 + 10 = 40 is 40 (4 steps of 10), so the plot height
-    (300 - 34 - 40 = 226) is 40 units: 1 unit = 5.65. On time 30 → 169.5; late 10 → 56.5; 20 → 113."""
+    (300 - 34 - 46 = 220) is 40 units: 1 unit = 5.5. On time 30 → 165; late 10 → 55; 20 → 110."""
     svg = charts.stacked_bars(
         title="Hồ sơ đã giải quyết",
         desc="Đúng hạn và trễ hạn theo tháng",
@@ -56,8 +56,9 @@ def test_stacked_bars_are_proportional_to_their_values():
     unit = (charts.HEIGHT - charts.TOP - charts.BOTTOM) / 40
     for _series, value, height in heights:
         assert height == pytest.approx(value * unit, abs=0.01)
-    assert heights[0] == ("Đúng hạn", 30, pytest.approx(169.5))
-    assert heights[1] == ("Trễ hạn", 10, pytest.approx(56.5))
+    assert heights[0] == ("Đúng hạn", 30, pytest.approx(165))
+    assert heights[1] == ("Trễ hạn", 10, pytest.approx(55))
+    assert heights[2] == ("Đúng hạn", 20, pytest.approx(110))
     # The late part sits on top of the on-time part.
     on_time, late = rects[0], rects[1]
     assert float(late.get("y")) + float(late.get("height")) == pytest.approx(float(on_time.get("y")))
@@ -125,7 +126,7 @@ def test_labels_and_names_are_escaped():
 
 
 def test_percent_lines_place_points_on_a_0_to_100_scale_with_gaps():
-    """Plot height 226: 50% → 113 above the base line (y = 300 - 40 - 113 = 147); 100% → y = 34; 0% → 260."""
+    """Plot height 220: 50% → 110 above the base line (y = 300 - 46 - 110 = 144); 100% → y = 34; 0% → 254."""
     root = parse(
         charts.percent_lines(
             title="Tỷ lệ trực tuyến",
@@ -135,7 +136,7 @@ def test_percent_lines_place_points_on_a_0_to_100_scale_with_gaps():
         )
     )
     dots = root.findall(f".//{SVG}circle")
-    assert [float(d.get("cy")) for d in dots] == [pytest.approx(147), pytest.approx(34), pytest.approx(260)]
+    assert [float(d.get("cy")) for d in dots] == [pytest.approx(144), pytest.approx(34), pytest.approx(254)]
     # A gap at T3: the first two points are joined; the last stands alone.
     polylines = root.findall(f".//{SVG}polyline")
     assert len(polylines) == 1
