@@ -83,7 +83,8 @@ def dossier(
             completed_at=completed,
         )
     if e_result:
-        DossierResult.objects.create(dossier=row, name="Kết quả", document=document(), issued_at=finished)
+        issued = finished or received or at(1)
+        DossierResult.objects.create(dossier=row, name="Kết quả", document=document(), issued_at=issued)
     for reused in files:
         DossierFile.objects.create(dossier=row, document=document(), reused=reused)
     if paid is not None:
