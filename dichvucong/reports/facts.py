@@ -91,14 +91,14 @@ class Fact:
     def ended_before(self, moment: datetime.datetime) -> bool:
         return self.end_at is not None and self.end_at < moment
 
-    def late_at(self, reference: datetime.datetime) -> bool:
-        """Late by KPI 2.1, ``reference`` being the end to use while the dossier is still open (the end of
-        the period, or now for a period not over)."""
+    def late_at(self, period_end: datetime.datetime, reference: datetime.datetime) -> bool:
+        """Late by KPI 2.1 for a period ending at ``period_end``: a dossier ended by then is judged on its
+        end; one still open on ``reference`` (the end of the period, or now while the period is not over)."""
         if self.supplements > 1:
             return True
         if self.due_at is None:
             return False
-        end = self.end_at if self.ended_before(reference) else reference
+        end = self.end_at if self.ended_before(period_end) else reference
         return end - self.pause > self.due_at
 
 

@@ -91,7 +91,7 @@ def ended(f: Fact, p: Period) -> bool:
 
 
 def late(f: Fact, p: Period) -> bool:
-    return f.late_at(p.reference)
+    return f.late_at(p.end, p.reference)
 
 
 @dataclass(frozen=True)
