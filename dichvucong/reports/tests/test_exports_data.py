@@ -15,6 +15,7 @@ from dichvucong.catalogue.importers import records as r
 from dichvucong.catalogue.services import ensure_levels, offering_upsert, procedure_upsert_from_record
 from dichvucong.dossiers.models import Channel, Dossier, Status
 from dichvucong.feedback.models import Feedback
+from dichvucong.reports.refresh import facts_refresh
 
 User = get_user_model()
 _numbers = itertools.count(1)
@@ -95,10 +96,11 @@ def dossier(
     channel: str = Channel.IN_PERSON,
     name: str = "Nguyễn Văn An",
 ) -> Dossier:
-    """A dossier received at ``received``, due at ``due``, returned at ``finished`` (None: still open)."""
+    """A dossier received at ``received``, due at ``due``, returned at ``finished`` (None: still open); its
+    precomputed facts (what the scorecard reads) are refreshed as a transition would."""
     offering = world["offerings"][agency.pk]
     procedure = offering.procedure
-    return Dossier.objects.create(
+    item = Dossier.objects.create(
         code=f"H56.{agency.pk:02d}-260101-{next(_numbers):04d}",
         procedure=procedure,
         version=procedure.current_version,
@@ -112,6 +114,8 @@ def dossier(
         due_at=due,
         finished_at=finished,
     )
+    facts_refresh(dossier_ids=[item.pk])
+    return item
 
 
 def feedback(world: dict, agency: Agency, *, title: str, created: dt.datetime) -> Feedback:
