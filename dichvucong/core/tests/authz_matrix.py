@@ -238,6 +238,11 @@ WEB: dict[str, Route] = {
     "esign:verify": r(PUBLIC),
     "esign:certificates": r(PUBLIC),
     "esign:certificate_pem": r(PUBLIC, strict=False, fingerprint="=" + "0" * 64),
+    # reports: the public statistics page; leaders' downloads for staff with a reporting role (not postal)
+    "public_stats:statistics": r(PUBLIC),
+    "report_exports:scorecard": r(xy(*RECEPTION), fmt="=xlsx"),
+    "report_exports:monthly": r(xy(*RECEPTION), fmt="=pdf"),
+    "report_exports:drilldown": r(xy(*RECEPTION), strict=False, note="404 without an indicator", fmt="=xlsx"),
 }
 
 # API operations, by operationId (the method is the operation's own).
