@@ -17,6 +17,7 @@ from dichvucong.national.api import router as national_router
 from dichvucong.payments.api import router as payments_router
 from dichvucong.processing.api import router as processing_router
 from dichvucong.ratings.api import router as ratings_router
+from dichvucong.reports.api import router as reports_router
 
 # A request the operation cannot read answers 422 FormErrors (see core.api_schemas), documented on each one.
 api = PortalAPI(
@@ -38,5 +39,6 @@ api.add_router("/", delivery_router)
 api.add_router("/", esign_router)
 api.add_router("/", national_router)
 api.add_router("/", ratings_router)
+api.add_router("/", reports_router)
 api.add_router("/", documents_api.router, auth=[TokenAuth(), *documents_api.AUTH])
 document_request_errors(api)

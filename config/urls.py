@@ -30,4 +30,7 @@ urlpatterns = [
     path("", include("dichvucong.national.urls")),
     path("", include("dichvucong.esign.urls")),
     path("", include("dichvucong.ratings.urls")),
+    path("", include("dichvucong.reports.public_urls")),
+    path("", include("dichvucong.reports.urls")),
+    path("", include("dichvucong.reports.leader_urls")),
 ]

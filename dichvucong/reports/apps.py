@@ -7,3 +7,15 @@ class ReportsConfig(AppConfig):
     name = "dichvucong.reports"
     label = "reports"
     verbose_name = "Báo cáo, thống kê"
+
+    def ready(self) -> None:
+        from dichvucong.dossiers.workflow import subscribe
+
+        # Every committed transition may change a dossier's KPI facts (end, lateness, supplement time).
+        subscribe(_refresh_facts)
+
+
+def _refresh_facts(change) -> None:
+    from dichvucong.reports.refresh import on_transition
+
+    on_transition(change)

@@ -245,6 +245,11 @@ WEB: dict[str, Route] = {
     "ratings:kiosk_done": r(PUBLIC),
     "ratings:staff_list": r(xy(*RECEPTION)),
     "ratings:code_issue": r(x("receptionist"), strict=False, note="404 unless returned", public_id=DOSSIER),
+    # reports: the public statistics page; leaders' downloads for staff with a reporting role (not postal)
+    "public_stats:statistics": r(PUBLIC),
+    "report_exports:scorecard": r(xy(*RECEPTION), fmt="=xlsx"),
+    "report_exports:monthly": r(xy(*RECEPTION), fmt="=pdf"),
+    "report_exports:drilldown": r(xy(*RECEPTION), strict=False, note="404 without an indicator", fmt="=xlsx"),
 }
 
 # API operations, by operationId (the method is the operation's own).
