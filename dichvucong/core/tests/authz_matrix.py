@@ -247,6 +247,8 @@ WEB: dict[str, Route] = {
     "ratings:code_issue": r(x("receptionist"), strict=False, note="404 unless returned", public_id=DOSSIER),
     # reports: the public statistics page; leaders' downloads for staff with a reporting role (not postal)
     "public_stats:statistics": r(PUBLIC),
+    "reports:scorecard": r(xy(*RECEPTION)),
+    "reports:drilldown": r(xy(*RECEPTION), strict=False, note="404 without an indicator"),
     "report_exports:scorecard": r(xy(*RECEPTION), fmt="=xlsx"),
     "report_exports:monthly": r(xy(*RECEPTION), fmt="=pdf"),
     "report_exports:drilldown": r(xy(*RECEPTION), strict=False, note="404 without an indicator", fmt="=xlsx"),
@@ -291,6 +293,7 @@ API: dict[str, Route] = {
         # Processing actions: any processing role of X reaches the service, which then checks the step's
         # holder and the state (409 here: the world's dossier has not been handed to anyone yet).
         "processing.inbox": r(xy(*PROCESSING)),
+        "reports.scorecard_api": r(xy(*RECEPTION)),
         "processing.detail": r(x(*PROCESSING), public_id=DOSSIER),
         "processing.start": r(x("receptionist", "head_of_unit", "leader"), public_id=DOSSIER),
         "processing.forward": r(x(*PROCESSING), public_id=DOSSIER),
