@@ -35,7 +35,8 @@ def test_dangerous_markup_is_removed(dirty, expected):
 
 def test_the_formatting_subset_is_kept_as_written():
     kept = (
-        "<h2>Mục 1</h2><h3>Mục 1.1</h3><p>Đoạn <strong>đậm</strong>, <b>đậm</b>, <em>nghiêng</em>, <i>nghiêng</i>"
+        "<h2>Mục 1</h2><h3>Mục 1.1</h3><p>Đoạn <strong>đậm</strong>, <b>đậm</b>, <em>nghiêng</em>, "
+        "<i>nghiêng</i>"
         "<br>dòng mới.</p><ul><li>Một</li></ul><ol><li>Hai</li></ol>"
         '<p><a href="https://dichvucong.gov.vn/thu-tuc?id=1&amp;a=2" rel="noopener noreferrer">https</a> '
         '<a href="http://example.vn" rel="noopener noreferrer">http</a> '
