@@ -27,11 +27,11 @@ import hashlib
 import hmac
 import re
 import time
+import zoneinfo
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
-from django.utils import timezone
 
 ONLINE_WINDOW_SECONDS = 5 * 60
 SEEN_TTL_SECONDS = 2 * 86400
@@ -68,6 +68,11 @@ def is_countable(request, response) -> bool:
     return bool(agent) and not BOT_USER_AGENT.search(agent)
 
 
+@functools.lru_cache(maxsize=2)
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(name)
+
+
 @functools.lru_cache(maxsize=4)
 def _day_key(day: str) -> bytes:
     return hmac.new(settings.SECRET_KEY.encode(), f"portal.visitors:{day}".encode(), hashlib.sha256).digest()
@@ -82,7 +87,7 @@ def visitor_digest(*, address: str, user_agent: str, day: datetime.date) -> str:
 def touch(*, address: str, user_agent: str) -> tuple[datetime.date, bool]:
     """Record that this visitor is here now; returns (today, first time today)."""
     now = _now()
-    day = timezone.localdate(datetime.datetime.fromtimestamp(now, tz=datetime.UTC))
+    day = datetime.datetime.fromtimestamp(now, tz=_zone(settings.TIME_ZONE)).date()  # the portal's day
     digest = visitor_digest(address=address, user_agent=user_agent, day=day)
     return day, _store().touch(digest=digest, day=day, now=now)
 
