@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "dichvucong.ratings",
     "dichvucong.feedback",
     "dichvucong.reports",
+    "dichvucong.portal",
     "django.contrib.postgres",
 ]
 
@@ -123,6 +124,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "dichvucong.core.middleware.PrivatePagesMiddleware",
+    "dichvucong.portal.middleware.VisitorCountMiddleware",  # visitor statistics, no personal data
     # Last, as django-axes requires: turns lockouts into our own page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -33,4 +33,5 @@ urlpatterns = [
     path("", include("dichvucong.reports.public_urls")),
     path("", include("dichvucong.reports.urls")),
     path("", include("dichvucong.reports.leader_urls")),
+    path("", include("dichvucong.portal.urls")),
 ]

@@ -252,6 +252,13 @@ WEB: dict[str, Route] = {
     "report_exports:scorecard": r(xy(*RECEPTION), fmt="=xlsx"),
     "report_exports:monthly": r(xy(*RECEPTION), fmt="=pdf"),
     "report_exports:drilldown": r(xy(*RECEPTION), strict=False, note="404 without an indicator", fmt="=xlsx"),
+    # portal: public news and poll; writing news is for system administrators only (no actor here is one)
+    "portal:news_list": r(PUBLIC),
+    "portal:news_detail": r(PUBLIC, strict=False, slug="=khong-co-tin-nay"),
+    "portal:poll": r(PUBLIC, strict=False, poll_id="=999999"),
+    "portal:manage_list": r(NOBODY),
+    "portal:manage_create": r(NOBODY),
+    "portal:manage_edit": r(NOBODY, strict=False, article_id="=1"),
 }
 
 # API operations, by operationId (the method is the operation's own).
