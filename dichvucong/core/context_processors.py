@@ -27,6 +27,12 @@ WORK_LINKS = (
         "ratings:staff_list",
         _("Đánh giá hài lòng"),
     ),
+    (
+        "receptionist specialist head_of_unit leader clerk agency_admin system_admin",
+        "reports:scorecard",
+        _("Chỉ số 766"),
+    ),
+    ("system_admin", "portal:manage_list", _("Tin tức, thông báo")),
     ("agency_admin system_admin", "accounts:staff_list", _("Quản lý cán bộ")),
     ("agency_admin system_admin", "processing:workflow_list", _("Quy trình giải quyết")),
 )
