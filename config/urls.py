@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("dichvucong.delivery.urls")),
     path("", include("dichvucong.national.urls")),
     path("", include("dichvucong.esign.urls")),
+    path("", include("dichvucong.feedback.urls")),
 ]
