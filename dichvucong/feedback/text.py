@@ -27,6 +27,7 @@ _ID_NUMBER = re.compile(r"(?<![\d+])\d{3}[ .]?\d{3}[ .]?\d{3}[ .]?\d{3}(?!\d)")
 # +84 / 84 / 0 then 8–10 more digits, single spaces, dots, dashes or brackets between them.
 _PHONE = re.compile(r"(?<![\w+])(?:\(?\+84\)?|84|0)(?:[\s.\-()]?\d){8,10}(?!\d)")
 _PARAGRAPHS = re.compile(r"\n\s*\n")
+_TAG = re.compile(r"</?[a-zA-Z]")
 
 
 def mask_personal_data(text: str, *, names: tuple[str, ...] = ()) -> str:
@@ -47,11 +48,11 @@ def mask_personal_data(text: str, *, names: tuple[str, ...] = ()) -> str:
 def sanitise_answer(raw: str) -> str:
     """A staff answer as safe HTML: p, br, strong, em, ul, ol, li and links (http/https only).
 
-    Plain text (no tag at all) keeps its paragraphs and line breaks."""
+    Plain text (nothing that looks like a tag) keeps its paragraphs and line breaks."""
     text = (raw or "").replace("\r\n", "\n").strip()
     if not text:
         return ""
-    if "<" not in text:
+    if not _TAG.search(text):
         paragraphs = [p.strip() for p in _PARAGRAPHS.split(text) if p.strip()]
         text = "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
     cleaned = nh3.clean(

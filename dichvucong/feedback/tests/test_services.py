@@ -245,8 +245,8 @@ def test_answer_then_publish_masks_personal_data(fdata, clock):
     assert published.public_title == "*** phản ánh"
     assert published.public_content == "Tôi là ***, CCCD ***, gọi *** hoặc ***."
     assert (
-        published.public_answer
-        == '<p>Kính gửi ông ***,</p><p>Xin lỗi, gọi <strong>***</strong>. <a rel="nofollow noopener noreferrer">x</a></p>'
+        published.public_answer == "<p>Kính gửi ông ***,</p><p>Xin lỗi, gọi <strong>***</strong>. "
+        '<a rel="nofollow noopener noreferrer">x</a></p>'
     )
     assert published.content.startswith("Tôi là nguyễn văn an, CCCD 038090012345")  # the original stays
     assert Message.objects.filter(event="feedback.published").exists()
