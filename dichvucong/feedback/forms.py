@@ -19,7 +19,7 @@ class SubmitForm(forms.Form):
         label=_("Phản ánh, kiến nghị về"), choices=Subject.choices, widget=forms.RadioSelect
     )
     procedure_code = forms.CharField(
-        label=_("Thủ tục hành chính"),
+        label=_("Mã hoặc tên thủ tục"),
         required=False,
         max_length=200,
         help_text=_("Nhập mã thủ tục (ví dụ 1.001193) hoặc tên thủ tục. Chỉ điền khi phản ánh về thủ tục."),
