@@ -17,6 +17,7 @@ from dichvucong.dossiers.tests.conftest import build_setup
 from dichvucong.feedback import services
 from dichvucong.feedback.contact import Contact, VerifiedContact
 from dichvucong.feedback.models import Subject
+from dichvucong.notifications.tests.conftest import smtp_server  # noqa: F401 (a fixture for the browser test)
 
 User = get_user_model()
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 from django.core.management import call_command
@@ -26,7 +27,7 @@ def test_alerts_due_soon_then_overdue_each_once(fdata, clock):
     recipients = set(Message.objects.filter(event="feedback.due_soon").values_list("recipient", flat=True))
     assert "chuyenvien.pa@example.vn" in recipients
     clock.set(2026, 1, 13, 16, 1)
-    call_command("feedback_alerts", stdout=open("/dev/null", "w"))
+    call_command("feedback_alerts", stdout=io.StringIO())
     assert Message.objects.filter(event="feedback.overdue").count() == len(recipients)
     assert alerts_send(now=clock.now) == {"due_soon": 0, "overdue": 0}
     feedback.refresh_from_db()

@@ -13,7 +13,7 @@ import pytest
 
 from dichvucong.dossiers.tests.test_browser_dossiers import sign_out
 from dichvucong.feedback.models import Feedback, FeedbackStatus
-from dichvucong.notifications.tests.conftest import IMMEDIATE_TASKS, smtp_server  # noqa: F401 (fixture)
+from dichvucong.notifications.tests.conftest import IMMEDIATE_TASKS
 from dichvucong.processing.tests.test_browser_processing import as_staff, staff_codes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,7 +34,7 @@ def click(page, name):
 
 def test_submit_route_receive_answer_publish_and_like(
     live_server, browser_page, fdata_live, smtp_server, settings
-):  # noqa: F811
+):
     settings.TASKS = IMMEDIATE_TASKS
     page, url, data = browser_page, live_server.url, fdata_live
     codes = staff_codes([data["receptionist"], data["chuyenvien.pa"], data["lanhdao.pa"]])

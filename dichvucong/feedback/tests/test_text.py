@@ -21,7 +21,8 @@ def test_sanitising_keeps_the_small_allowlist_only():
         '<a href="data:text/html,x">d</a><script>alert(1)</script><iframe src="https://x"></iframe>'
     )
     assert sanitise_answer(raw) == (
-        "Tiêu đề<p>Đoạn đậm <strong>đậm</strong> <em>nghiêng</em></p><ul><li>một</li></ul><ol><li>hai</li></ol>"
+        "Tiêu đề<p>Đoạn đậm <strong>đậm</strong> <em>nghiêng</em></p>"
+        "<ul><li>một</li></ul><ol><li>hai</li></ol>"
         '<a href="https://dichvucong.gov.vn/x" rel="nofollow noopener noreferrer">ok</a> '
         '<a rel="nofollow noopener noreferrer">rel</a> <a rel="nofollow noopener noreferrer">d</a>'
     )
