@@ -29,7 +29,7 @@ STAFF_ONLY = "Chức năng dành cho cán bộ xử lý phản ánh, kiến ngh�
 PAGE_SIZE = 20
 
 
-class Conflict(Schema):
+class FeedbackConflict(Schema):
     detail: str
     code: str = Field(description="illegal: không làm được ở trạng thái này; forbidden; flood; once; …")
 
@@ -126,7 +126,7 @@ class SenderFeedbackOut(Schema):
         return obj.agency.code if obj.agency_id else None
 
 
-class ActionIn(Schema):
+class FeedbackActionIn(Schema):
     reason: str = Field("", max_length=2000)
     question: str = Field("", max_length=2000)
     answer: str = Field("", max_length=20_000)
@@ -166,7 +166,7 @@ def published_one(request: HttpRequest, code: str):
 @router.post(
     "/phan-anh-kien-nghi",
     auth=token_or_session,
-    response={201: SenderFeedbackOut, 409: Conflict, 422: FormErrors},
+    response={201: SenderFeedbackOut, 409: FeedbackConflict, 422: FormErrors},
     summary="Gửi phản ánh, kiến nghị (tài khoản có số điện thoại hoặc thư điện tử đã xác thực)",
 )
 def submit(request: HttpRequest, payload: SubmitIn):
@@ -267,10 +267,10 @@ ACTIONS = ("receive", "refuse", "route", "request_info", "answer", "publish", "r
 @router.post(
     "/phan-anh-kien-nghi/can-bo/{public_id}/{action}",
     auth=token_or_session,
-    response={200: StaffFeedbackOut, 403: Message, 404: Message, 409: Conflict, 422: FormErrors},
+    response={200: StaffFeedbackOut, 403: Message, 404: Message, 409: FeedbackConflict, 422: FormErrors},
     summary="Thao tác: receive, refuse, route, request_info, answer, publish, return",
 )
-def staff_action(request: HttpRequest, public_id: uuid.UUID, action: str, payload: ActionIn):
+def staff_action(request: HttpRequest, public_id: uuid.UUID, action: str, payload: FeedbackActionIn):
     refused = _staff_guard(request)
     if refused is not None:
         return refused

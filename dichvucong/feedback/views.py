@@ -118,9 +118,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     if reraises is not None:
         initial.update(title=f"Phản ánh lại: {reraises.public_title}"[:300])
     form = forms.SubmitForm(request.POST or None, initial=initial, signed_in=signed_in)
-    if signed_in and not verified_account:
-        form.add_error(None, "Tài khoản của bạn chưa có số điện thoại hoặc thư điện tử đã xác thực.")
-    elif request.method == "POST" and form.is_valid():
+    if request.method == "POST" and (verified_account or not signed_in) and form.is_valid():
         data = form.cleaned_data
         draft = _draft(data, sender_name=data.get("sender_name", ""))
         draft.reraises = reraises

@@ -171,3 +171,10 @@ def test_staff_actions_from_the_page(client, fdata):
 @pytest.mark.parametrize("path", ["feedback:list", "feedback:submit", "feedback:follow"])
 def test_public_pages_render(client, fdata, path):
     assert client.get(reverse(path)).status_code == 200
+
+
+def test_a_signed_in_account_without_a_verified_contact_is_told_why(client, fdata):
+    client.force_login(fdata["stranger"])
+    assert "chưa có số điện thoại hoặc thư điện tử đã xác thực" in client.get(SUBMIT).content.decode()
+    response = client.post(SUBMIT, form_data())
+    assert response.status_code == 200 and not Feedback.objects.exists()
