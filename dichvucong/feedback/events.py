@@ -2,7 +2,7 @@
 
 To the sender (their verified phone or e-mail only): the code to prove a contact, received, more information
 asked, answer published, refused or returned. To the agency's staff: a new feedback, a clock due within one
-working day, a clock overdue."""
+working day, a clock overdue (by e-mail: the link to the staff page is too long for one SMS)."""
 
 from dichvucong.notifications.events import EMAIL, SECURITY, SERVICE, SMS, Event
 
@@ -27,7 +27,7 @@ EVENTS = (
         "feedback.received",
         "Phản ánh, kiến nghị được tiếp nhận",
         (SMS, EMAIL),
-        ("code", "title", "follow_url", "agency", "deadline"),
+        ("code", "title", "follow_url", "agency"),
         kind=SERVICE,
     ),
     Event(
@@ -42,7 +42,7 @@ EVENTS = (
         "feedback.published",
         "Phản ánh, kiến nghị đã được trả lời",
         (SMS, EMAIL),
-        ("code", "title", "follow_url", "public_url"),
+        ("code", "title", "public_url"),
         kind=SERVICE,
     ),
     Event(
@@ -64,21 +64,21 @@ EVENTS = (
     Event(
         "feedback.new",
         "Có phản ánh, kiến nghị mới",
-        (EMAIL, SMS),
+        (EMAIL,),
         ("full_name", "code", "title", "staff_url", "deadline"),
         kind=SERVICE,
     ),
     Event(
         "feedback.due_soon",
         "Phản ánh, kiến nghị sắp đến hạn",
-        (EMAIL, SMS),
+        (EMAIL,),
         ("full_name", "code", "title", "staff_url", "clock", "deadline"),
         kind=SERVICE,
     ),
     Event(
         "feedback.overdue",
         "Phản ánh, kiến nghị quá hạn",
-        (EMAIL, SMS),
+        (EMAIL,),
         ("full_name", "code", "title", "staff_url", "clock", "deadline"),
         kind=SERVICE,
     ),
