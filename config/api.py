@@ -13,6 +13,7 @@ from dichvucong.delivery.api import router as delivery_router
 from dichvucong.documents import api as documents_api
 from dichvucong.dossiers.api import router as dossiers_router
 from dichvucong.esign.api import router as esign_router
+from dichvucong.feedback.api import router as feedback_router
 from dichvucong.national.api import router as national_router
 from dichvucong.payments.api import router as payments_router
 from dichvucong.processing.api import router as processing_router
@@ -40,5 +41,6 @@ api.add_router("/", esign_router)
 api.add_router("/", national_router)
 api.add_router("/", ratings_router)
 api.add_router("/", reports_router)
+api.add_router("/", feedback_router)
 api.add_router("/", documents_api.router, auth=[TokenAuth(), *documents_api.AUTH])
 document_request_errors(api)

@@ -34,4 +34,5 @@ urlpatterns = [
     path("", include("dichvucong.reports.urls")),
     path("", include("dichvucong.reports.leader_urls")),
     path("", include("dichvucong.portal.urls")),
+    path("", include("dichvucong.feedback.urls")),
 ]

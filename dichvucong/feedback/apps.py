@@ -7,3 +7,9 @@ class FeedbackConfig(AppConfig):
     name = "dichvucong.feedback"
     label = "feedback"
     verbose_name = "Phản ánh, kiến nghị"
+
+    def ready(self) -> None:
+        from dichvucong.feedback.events import EVENTS
+        from dichvucong.notifications import events
+
+        events.register(*EVENTS)

@@ -81,6 +81,17 @@ class Feedback(models.Model):
     likes = models.PositiveIntegerField(default=0)
     dislikes = models.PositiveIntegerField(default=0)
 
+    # Sent to the province's one-stop centre because no single agency is competent: route it by hand.
+    needs_routing = models.BooleanField(default=False)
+    # What the public list shows, masked when the answer is published (phones, e-mails, ID numbers, the
+    # sender's name); the raw text above is for the sender and the agency only.
+    public_title = models.CharField(max_length=300, blank=True)
+    public_content = models.TextField(blank=True)
+    public_answer = models.TextField(blank=True)
+    # Alerts already sent for the running clock ("<clock>:<due ISO>"), so the periodic job sends each once.
+    due_soon_alerted = models.CharField(max_length=60, blank=True)
+    overdue_alerted = models.CharField(max_length=60, blank=True)
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [
@@ -99,6 +110,19 @@ class Feedback(models.Model):
         return any(value is False for value in self.sla.values())
 
 
+EVENT_LABELS = {
+    "submit": _("Gửi phản ánh, kiến nghị"),
+    "receive": _("Cơ quan tiếp nhận"),
+    "refuse": _("Từ chối tiếp nhận"),
+    "route": _("Chuyển cơ quan xử lý"),
+    "request_info": _("Đề nghị bổ sung thông tin"),
+    "add_info": _("Người gửi bổ sung thông tin"),
+    "answer": _("Dự thảo trả lời"),
+    "publish": _("Duyệt và công khai trả lời"),
+    "return": _("Trả lại"),
+}
+
+
 class FeedbackEvent(models.Model):
     feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=30)
@@ -114,3 +138,26 @@ class FeedbackEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.feedback_id} {self.action}"
+
+    def get_action_label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))
+
+
+class FeedbackVote(models.Model):
+    """One like or dislike of a published answer per reader (a signed-in user or an anonymous cookie key);
+    the unique constraint is what makes "once" hold when two clicks race."""
+
+    class Value(models.TextChoices):
+        LIKE = "like", _("Hữu ích")
+        DISLIKE = "dislike", _("Chưa hài lòng")
+
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="votes")
+    voter = models.CharField(max_length=80)
+    value = models.CharField(max_length=8, choices=Value.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["feedback", "voter"], name="feedback_vote_once")]
+
+    def __str__(self) -> str:
+        return f"{self.feedback_id} {self.value}"

@@ -31,6 +31,13 @@ PROCESSING = ("receptionist", "specialist", "head_of_unit", "leader", "clerk")
 PAYMENT_VIEW = ("receptionist", "specialist", "head_of_unit", "leader", "agency_admin", "postal")
 CASH = ("postal", "receptionist")
 DRAFTERS = ("specialist", "head_of_unit", "leader")  # Mẫu 04/05
+FEEDBACK = (
+    "receptionist",
+    "specialist",
+    "head_of_unit",
+    "leader",
+    "agency_admin",
+)  # feedback.services.HANDLERS
 
 
 def x(*roles: str) -> frozenset[str]:
@@ -259,6 +266,18 @@ WEB: dict[str, Route] = {
     "portal:manage_list": r(NOBODY),
     "portal:manage_create": r(NOBODY),
     "portal:manage_edit": r(NOBODY, strict=False, article_id="=1"),
+    # feedback (PAKN): published answers are public; a sender's own page; staff of the holding agency
+    "feedback:list": r(PUBLIC),
+    "feedback:detail": r(PUBLIC, code="feedback_published.code"),
+    "feedback:vote": r(PUBLIC, methods=("POST",), code="feedback_published.code"),
+    "feedback:submit": r(PUBLIC, note="an empty form creates nothing"),
+    "feedback:submit_verify": r(PUBLIC, strict=False, challenge="=expired"),
+    "feedback:follow": r(PUBLIC),
+    "feedback:follow_verify": r(PUBLIC, strict=False, challenge="=expired"),
+    "feedback:mine": r(SIGNED_IN),
+    "feedback:sender_detail": r(OWNER, code="feedback_published.code"),
+    "feedback:staff_queue": r(xy(*FEEDBACK)),
+    "feedback:staff_detail": r(x(*FEEDBACK), public_id="feedback_new.public_id"),
 }
 
 # API operations, by operationId (the method is the operation's own).
@@ -357,6 +376,13 @@ API: dict[str, Route] = {
         "esign.certificate_list": r(PUBLIC),
         "ratings.rating_submit": r(OWNER, public_id=DOSSIER),
         "ratings.rating_list": r(xy(*RECEPTION)),
+        "feedback.published": r(PUBLIC),
+        "feedback.published_one": r(PUBLIC, code="feedback_published.code"),
+        "feedback.submit": r(SIGNED_IN, note="409 for accounts without a verified contact"),
+        "feedback.mine": r(SIGNED_IN),
+        "feedback.staff_queue": r(xy(*FEEDBACK)),
+        "feedback.staff_detail": r(x(*FEEDBACK), public_id="feedback_new.public_id"),
+        "feedback.staff_action": r(x(*FEEDBACK), public_id="feedback_new.public_id", action="=receive"),
         "national.inbound_dossier": r(NOBODY, note="signed requests of the national portal only (HMAC, 401)"),
     }.items()
 }

@@ -172,4 +172,32 @@ def build_world() -> dict:
     )
     world["ticket"] = tickets.ticket_issue(centre=x)
     workflows.workflow_for(dossier)  # the agency type's default workflow, created on first use
+    world.update(_feedback(world))
     return world
+
+
+def _feedback(world: dict) -> dict:
+    """A's feedback at agency X: one waiting to be received, one answered and published."""
+    from dichvucong.feedback.models import Feedback
+
+    common = {
+        "subject": "procedure",
+        "procedure": world["procedure"],
+        "agency": world["agency_x"],
+        "sender": world["citizen_a"],
+        "sender_name": "Nguyễn Văn An",
+        "content": "Nội dung",
+    }
+    published = {
+        "status": "published",
+        "public_title": "Đã trả lời",
+        "answer": "<p>Trả lời</p>",
+        "public_answer": "<p>Trả lời</p>",
+        "published_at": timezone.now(),
+    }
+    return {
+        "feedback_new": Feedback.objects.create(code="PAKN-260105-AAAAAA", title="Mới", **common),
+        "feedback_published": Feedback.objects.create(
+            code="PAKN-260105-BBBBBB", title="Đã trả lời", **published, **common
+        ),
+    }

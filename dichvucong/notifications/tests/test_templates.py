@@ -39,9 +39,27 @@ LONG_CONTEXT = {
     "deadline": "05/12/2026",
     "reasons": "Hồ sơ không thuộc thẩm quyền giải quyết của cơ quan; người nộp không phải là người yêu cầu",
     "reason": "hồ sơ bị từ chối tiếp nhận vì không thuộc thẩm quyền giải quyết của cơ quan",
+    # feedback (phản ánh, kiến nghị)
+    "title": "Cán bộ tiếp nhận hẹn lại nhiều lần mà không ghi rõ lý do, đề nghị xem xét",
+    "question": "Đề nghị cho biết ngày nộp hồ sơ, tên cán bộ tiếp nhận và số giấy tiếp nhận",
+    "agency": "Ủy ban nhân dân phường Hạc Thành, tỉnh Thanh Hóa",
+    "clock": "Giải quyết, trả lời",
+    "follow_url": "https://dichvucong.example.gov.vn/phan-anh-kien-nghi/theo-doi/?ma=PAKN-261122-ABC234",
+    "public_url": "https://dichvucong.example.gov.vn/phan-anh-kien-nghi/PAKN-261122-ABC234/",
+    "staff_url": "https://dichvucong.example.gov.vn/can-bo/phan-anh-kien-nghi/3f2b8c1e-9a4d-4c2b-8f1e-2a9d4c3b1e0f/",
 }
 # Long free text that short channels (SMS, Zalo) may cut; e-mail must carry it whole.
-LONG_TEXT_KEYS = {"full_name", "procedure", "items", "reasons", "reason"}
+LONG_TEXT_KEYS = {
+    "full_name",
+    "procedure",
+    "items",
+    "reasons",
+    "reason",
+    "title",
+    "question",
+    "agency",
+    "clock",
+}
 PAIRS = [(event, channel) for event in EVENTS.values() for channel in event.channels]
 
 

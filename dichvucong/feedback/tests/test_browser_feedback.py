@@ -1,0 +1,108 @@
+"""Done-when of the feedback part of issue 14 in a real browser: a citizen without an account sends feedback
+about a procedure and proves the e-mail address with the code the real (local) SMTP server received; it is
+routed to the commune offering the procedure; a receptionist receives it and sees the SLA clock, a specialist
+answers, a leader publishes; the public list shows the answer with the personal data masked, and a reader
+likes it."""
+
+from __future__ import annotations
+
+import email
+import re
+
+import pytest
+
+from dichvucong.dossiers.tests.test_browser_dossiers import sign_out
+from dichvucong.feedback.models import Feedback, FeedbackStatus
+from dichvucong.notifications.tests.conftest import IMMEDIATE_TASKS
+from dichvucong.processing.tests.test_browser_processing import as_staff, staff_codes
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def mailed_code(catcher, address: str) -> str:
+    envelope = next(e for e in reversed(catcher.envelopes) if address in e.rcpt_tos)
+    message = email.message_from_bytes(envelope.content)
+    parts = [message] if not message.is_multipart() else [p for p in message.walk() if not p.is_multipart()]
+    text = " ".join(p.get_payload(decode=True).decode(p.get_content_charset() or "utf-8") for p in parts)
+    return re.search(r"\b(\d{6})\b", text).group(1)
+
+
+def click(page, name):
+    page.get_by_role("button", name=name, exact=True).click()
+    page.wait_for_load_state()
+
+
+def test_submit_route_receive_answer_publish_and_like(
+    live_server, browser_page, fdata_live, smtp_server, settings
+):
+    settings.TASKS = IMMEDIATE_TASKS
+    page, url, data = browser_page, live_server.url, fdata_live
+    codes = staff_codes([data["receptionist"], data["chuyenvien.pa"], data["lanhdao.pa"]])
+
+    # A citizen without an account: the form, then the code sent to the e-mail address.
+    page.goto(url + "/phan-anh-kien-nghi/gui/")
+    page.get_by_role("radio", name="Thủ tục hành chính").check()
+    page.get_by_label("Mã hoặc tên thủ tục").fill("1.001193")
+    page.get_by_label("Tiêu đề").fill("Cán bộ hẹn lại nhiều lần")
+    page.get_by_label("Nội dung phản ánh, kiến nghị").fill(
+        "Tôi là Trần Văn Bảy, số 0901 234 567, CCCD 001099012345. Hồ sơ khai sinh bị hẹn lại ba lần."
+    )
+    page.get_by_label("Họ và tên").fill("Trần Văn Bảy")
+    page.get_by_label("Số điện thoại di động hoặc thư điện tử").fill("bay@example.vn")
+    click(page, "Tiếp tục")
+    assert "ba***@example.vn" in page.content(), page.locator("main").inner_text()[:800]
+    page.get_by_label("Mã xác thực").fill(mailed_code(smtp_server, "bay@example.vn"))
+    click(page, "Xác nhận")
+    feedback = Feedback.objects.get()
+    assert feedback.code in page.content() and "Mới" in page.locator(".pakn-status").inner_text()
+    assert feedback.agency == data["commune"] and feedback.sender_email == "bay@example.vn"
+
+    # The commune's receptionist sees it in the queue with its clock, and receives it.
+    as_staff(page, url, data["receptionist"], codes)
+    page.goto(url + "/can-bo/phan-anh-kien-nghi/")
+    queue = page.locator("main").inner_text()
+    assert feedback.code in queue and "Tiếp nhận hoặc từ chối: hạn" in queue
+    assert re.search(r"hạn \d\d/\d\d/\d{4} \d\d:\d\d", queue) and re.search(r"còn \d+ ngày làm việc", queue)
+    page.get_by_role("link", name=feedback.code).click()
+    click(page, "Tiếp nhận")
+    assert "Đã tiếp nhận phản ánh." in page.content()
+    assert "Giải quyết, trả lời: hạn" in page.locator("main").inner_text()
+    sign_out(page, url)
+
+    as_staff(page, url, data["chuyenvien.pa"], codes)
+    page.goto(f"{url}/can-bo/phan-anh-kien-nghi/{feedback.public_id}/")
+    page.get_by_label("Nội dung trả lời").fill(
+        "Kính gửi ông Trần Văn Bảy,\n\nỦy ban đã nhắc nhở cán bộ. Liên hệ 0237 3850 000 nếu cần."
+    )
+    click(page, "Gửi trả lời để duyệt")
+    assert "chờ lãnh đạo duyệt" in page.content()
+    sign_out(page, url)
+
+    as_staff(page, url, data["lanhdao.pa"], codes)
+    page.goto(f"{url}/can-bo/phan-anh-kien-nghi/{feedback.public_id}/")
+    click(page, "Duyệt và công khai")
+    assert "Đã duyệt và công khai câu trả lời." in page.content()
+    sign_out(page, url)
+    feedback.refresh_from_db()
+    assert feedback.status == FeedbackStatus.PUBLISHED and feedback.sla == {
+        "refuse": True,
+        "resolve": True,
+        "publish": True,
+    }
+
+    # The public list: masked, and a reader likes the answer (once).
+    page.goto(url + "/phan-anh-kien-nghi/")
+    item = page.locator(f"#pakn-{feedback.code}")
+    text = item.inner_text()
+    assert "Tôi là ***, số ***, CCCD ***." in text
+    assert "0901 234 567" not in page.content() and "Trần Văn Bảy" not in page.content()
+    item.get_by_role("button", name="Hữu ích (0)").click()
+    page.wait_for_load_state()
+    assert page.locator(f"#pakn-{feedback.code}").get_by_role("button", name="Hữu ích (1)").is_visible()
+    page.goto(f"{url}/phan-anh-kien-nghi/{feedback.code}/")
+    answer = page.locator(".pakn-answer").inner_text()
+    assert "Kính gửi ông ***" in answer and "***" in answer and "3850" not in answer
+    page.get_by_role("button", name="Hữu ích (1)").click()
+    assert "Bạn đã đánh giá câu trả lời này." in page.content()
+    feedback.refresh_from_db()
+    assert feedback.likes == 1

@@ -1,0 +1,72 @@
+"""Text rules for feedback: the citizen's words are plain text (escaped wherever shown); a staff answer may
+carry a little formatting, sanitised to a small allowlist; what the public list shows is masked.
+
+Masking (applied once, when an answer is published, to the title, the content and the answer):
+- e-mail addresses, 12-digit ID numbers (CCCD, also typed in groups "038 090 012 345"), phone numbers
+  (mobile and landline, "+84 912 345 678", "0912.345.678", "0237 3850 000") become "***";
+- the sender's name, wherever it appears (any letter case), becomes "***".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import nh3
+from django.utils.html import escape
+
+from dichvucong.core.text import nfc
+
+MASK = "***"
+ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a"}
+ALLOWED_ATTRIBUTES = {"a": {"href"}}
+URL_SCHEMES = {"http", "https"}
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+_ID_NUMBER = re.compile(r"(?<![\d+])\d{3}[ .]?\d{3}[ .]?\d{3}[ .]?\d{3}(?!\d)")
+# +84 / 84 / 0 then 8–10 more digits, single spaces, dots, dashes or brackets between them.
+_PHONE = re.compile(r"(?<![\w+])(?:\(?\+84\)?|84|0)(?:[\s.\-()]?\d){8,10}(?!\d)")
+_PARAGRAPHS = re.compile(r"\n\s*\n")
+_TAG = re.compile(r"</?[a-zA-Z]")
+
+
+def mask_personal_data(text: str, *, names: tuple[str, ...] = ()) -> str:
+    """``text`` with e-mail addresses, ID numbers, phone numbers and the given names replaced by ***."""
+    if not text:
+        return ""
+    masked = _EMAIL.sub(MASK, text)
+    masked = _ID_NUMBER.sub(MASK, masked)
+    masked = _PHONE.sub(MASK, masked)
+    for name in names:
+        name = nfc(name)
+        if len(name) >= 2:
+            pattern = r"\s+".join(re.escape(part) for part in name.split(" "))
+            masked = re.sub(pattern, MASK, unicodedata.normalize("NFC", masked), flags=re.IGNORECASE)
+    return masked
+
+
+def sanitise_answer(raw: str) -> str:
+    """A staff answer as safe HTML: p, br, strong, em, ul, ol, li and links (http/https only).
+
+    Plain text (nothing that looks like a tag) keeps its paragraphs and line breaks."""
+    text = (raw or "").replace("\r\n", "\n").strip()
+    if not text:
+        return ""
+    if not _TAG.search(text):
+        paragraphs = [p.strip() for p in _PARAGRAPHS.split(text) if p.strip()]
+        text = "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+    cleaned = nh3.clean(
+        text,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        url_relative="deny",
+        link_rel="nofollow noopener noreferrer",
+        clean_content_tags={"script", "style"},
+    )
+    return cleaned.strip()
+
+
+def answer_is_empty(html: str) -> bool:
+    """True when the sanitised answer holds no words (only tags or spaces)."""
+    return not nfc(nh3.clean(html or "", tags=set())).strip()

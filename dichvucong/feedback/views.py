@@ -1,0 +1,393 @@
+"""Pages for feedback (PAKN): the public list of answers with like/dislike, the submission form with its
+one-time-code step, the sender's own pages, and the staff queue with the SLA clocks. Every page works without
+JavaScript (forms POST, server-rendered)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dichvucong.accounts.decorators import staff_required
+from dichvucong.core.ratelimit import client_ip
+from dichvucong.feedback import clocks, contact, forms, selectors, services
+from dichvucong.feedback.models import FeedbackStatus, Subject
+
+VOTER_COOKIE = "pakn_voter"
+SESSION_ACCESS = "feedback_access"  # {code: contact value proven in this session}
+SUBMIT, LOOKUP = "feedback_submit", "feedback_lookup"
+
+
+def _voter(request: HttpRequest) -> str:
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    token = request.COOKIES.get(VOTER_COOKIE, "")
+    if token:
+        return "anon:" + hashlib.blake2b(token.encode(), digest_size=16).hexdigest()
+    return "ip:" + hashlib.blake2b(client_ip(request).encode(), digest_size=16).hexdigest()
+
+
+def _with_voter_cookie(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    if not request.user.is_authenticated and not request.COOKIES.get(VOTER_COOKIE):
+        response.set_cookie(
+            VOTER_COOKIE, secrets.token_urlsafe(18), max_age=365 * 86400, httponly=True, samesite="Lax",
+            secure=request.is_secure(),
+        )  # fmt: skip
+    return response
+
+
+# --- public ----------------------------------------------------------------------------------------------
+
+
+def public_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[:200]
+    page = Paginator(selectors.published_list(q=q), 10).get_page(request.GET.get("page"))
+    return _with_voter_cookie(request, render(request, "feedback/list.html", {"page": page, "q": q}))
+
+
+def public_detail(request: HttpRequest, code: str) -> HttpResponse:
+    feedback = selectors.published_get(code=code)
+    return _with_voter_cookie(request, render(request, "feedback/detail.html", {"feedback": feedback}))
+
+
+@require_POST
+def vote(request: HttpRequest, code: str) -> HttpResponse:
+    feedback = selectors.published_get(code=code)
+    try:
+        services.feedback_vote(
+            feedback_id=feedback.pk, voter=_voter(request), value=request.POST.get("value", ""),
+            client_ip=client_ip(request),
+        )  # fmt: skip
+        messages.success(request, "Cảm ơn bạn đã đánh giá câu trả lời.")
+    except services.FeedbackError as error:
+        messages.error(request, error.message)
+    target = request.POST.get("next", "")
+    if target != "list":
+        return redirect("feedback:detail", code=feedback.code)
+    return redirect(reverse("feedback:list") + f"#pakn-{feedback.code}")
+
+
+# --- submission -----------------------------------------------------------------------------------------
+
+
+def _draft(data: dict, *, sender_name: str = "") -> services.FeedbackDraft:
+    return services.FeedbackDraft(
+        subject=data["subject"],
+        title=data["title"],
+        content=data["content"],
+        sender_name=sender_name,
+        procedure=data.get("procedure") if data["subject"] == Subject.PROCEDURE else None,
+        agency=data.get("agency") if data["subject"] == Subject.AGENCY else None,
+        dossier=data.get("dossier") if data["subject"] == Subject.DOSSIER else None,
+    )
+
+
+def _grant(request: HttpRequest, code: str, value: str) -> None:
+    access = dict(request.session.get(SESSION_ACCESS, {}))
+    access[code] = value
+    request.session[SESSION_ACCESS] = dict(list(access.items())[-20:])
+
+
+def _add_service_error(form, error) -> None:
+    field = error.field if error.field in form.fields else None
+    if error.field == "dossier_code" and "dossier_code" in form.fields:
+        field = "dossier_code"
+    form.add_error(field, error.message)
+
+
+def submit(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    signed_in = user.is_authenticated
+    verified_account = signed_in and bool(
+        (user.phone and user.phone_verified_at) or (user.email and user.email_verified_at)
+    )
+    reraises = None
+    if request.GET.get("tai-phan-anh"):
+        reraises = selectors.published_list().filter(code=request.GET["tai-phan-anh"]).first()
+    initial = {"subject": Subject.PROCEDURE}
+    if request.GET.get("thu-tuc"):
+        initial["procedure_code"] = request.GET["thu-tuc"][:40]
+    if reraises is not None:
+        initial.update(title=f"Phản ánh lại: {reraises.public_title}"[:300])
+    form = forms.SubmitForm(request.POST or None, initial=initial, signed_in=signed_in)
+    if request.method == "POST" and (verified_account or not signed_in) and form.is_valid():
+        data = form.cleaned_data
+        draft = _draft(data, sender_name=data.get("sender_name", ""))
+        draft.reraises = reraises
+        try:
+            if signed_in:
+                feedback = services.feedback_submit(draft=draft, sender=user, client_ip=client_ip(request))
+                messages.success(request, f"Đã gửi phản ánh, kiến nghị. Mã phản ánh: {feedback.code}.")
+                return redirect("feedback:sender_detail", code=feedback.code)
+            payload = {
+                "subject": data["subject"],
+                "title": data["title"],
+                "content": data["content"],
+                "sender_name": data["sender_name"],
+                "procedure_id": data["procedure"].pk if data.get("procedure") else None,
+                "agency_id": data["agency"].pk if data.get("agency") else None,
+                "dossier_id": data["dossier"].pk if data.get("dossier") else None,
+                "reraises_id": reraises.pk if reraises else None,
+            }
+            challenge = contact.challenge_start(
+                purpose=SUBMIT, contact=data["contact"], payload=payload, client_ip=client_ip(request)
+            )
+            return redirect("feedback:submit_verify", challenge=challenge)
+        except (services.FeedbackError, contact.ContactError) as error:
+            _add_service_error(form, error)
+    return render(
+        request,
+        "feedback/submit.html",
+        {"form": form, "signed_in": signed_in, "reraises": reraises, "verified_account": verified_account},
+    )
+
+
+def _draft_from_payload(payload: dict) -> services.FeedbackDraft:
+    from dichvucong.agencies.models import Agency
+    from dichvucong.catalogue.models import Procedure
+    from dichvucong.dossiers.models import Dossier
+    from dichvucong.feedback.models import Feedback
+
+    def get(model, pk):
+        return model.objects.filter(pk=pk).first() if pk else None
+
+    return services.FeedbackDraft(
+        subject=payload["subject"],
+        title=payload["title"],
+        content=payload["content"],
+        sender_name=payload["sender_name"],
+        procedure=get(Procedure, payload["procedure_id"]),
+        agency=get(Agency, payload["agency_id"]),
+        dossier=get(Dossier, payload["dossier_id"]),
+        reraises=get(Feedback, payload["reraises_id"]),
+    )
+
+
+def _verify_step(request: HttpRequest, challenge: str, purpose: str, on_success, template_context: dict):
+    pending = contact.challenge_pending(challenge_id=challenge, purpose=purpose)
+    if pending is None:
+        messages.error(request, "Phiên xác thực đã hết hạn. Vui lòng thực hiện lại.")
+        return redirect("feedback:submit" if purpose == SUBMIT else "feedback:follow")
+    target, _payload = pending
+    form = forms.CodeForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("action") == "resend":
+        form = forms.CodeForm()
+        try:
+            contact.challenge_resend(challenge_id=challenge, purpose=purpose, client_ip=client_ip(request))
+            messages.success(request, "Đã gửi lại mã xác thực.")
+        except contact.ContactError as error:
+            form.add_error(None, error.message)
+    elif request.method == "POST" and form.is_valid():
+        try:
+            verified = contact.challenge_verify(
+                challenge_id=challenge, purpose=purpose, code=form.cleaned_data["code"]
+            )
+            return on_success(verified)
+        except (contact.ContactError, services.FeedbackError) as error:
+            form.add_error("code" if getattr(error, "field", "") == "code" else None, error.message)
+    return render(
+        request, "feedback/verify.html", {"form": form, "masked": target.masked, **template_context}
+    )
+
+
+def submit_verify(request: HttpRequest, challenge: str) -> HttpResponse:
+    def done(verified):
+        feedback = services.feedback_submit(
+            draft=_draft_from_payload(verified.payload), verified=verified, client_ip=client_ip(request)
+        )
+        _grant(request, feedback.code, verified.contact.value)
+        messages.success(request, f"Đã gửi phản ánh, kiến nghị. Mã phản ánh: {feedback.code}.")
+        return redirect("feedback:sender_detail", code=feedback.code)
+
+    return _verify_step(request, challenge, SUBMIT, done, {"heading": "Xác thực để gửi phản ánh"})
+
+
+# --- the sender's pages ------------------------------------------------------------------------------------
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.mine(user=request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "feedback/mine.html", {"page": page})
+
+
+def follow(request: HttpRequest) -> HttpResponse:
+    """Anonymous senders find their feedback by its code and the contact they proved (a new code is sent)."""
+    form = forms.LookupForm(request.POST or None, initial={"code": request.GET.get("ma", "")[:30]})
+    if request.method == "POST" and form.is_valid():
+        code, target = form.cleaned_data["code"], form.cleaned_data["contact"]
+        if request.session.get(SESSION_ACCESS, {}).get(code) == target.value:
+            return redirect("feedback:sender_detail", code=code)
+        try:
+            challenge = contact.challenge_start(
+                purpose=LOOKUP, contact=target, payload={"code": code}, client_ip=client_ip(request)
+            )
+            return redirect("feedback:follow_verify", challenge=challenge)
+        except contact.ContactError as error:
+            form.add_error(None, error.message)
+    return render(request, "feedback/follow.html", {"form": form})
+
+
+def follow_verify(request: HttpRequest, challenge: str) -> HttpResponse:
+    def done(verified):
+        code = verified.payload["code"]
+        # The same answer whether or not the code exists (nothing to learn by guessing codes).
+        try:
+            selectors.sender_get(code=code, contact_value=verified.contact.value)
+        except Http404:
+            messages.error(request, "Không tìm thấy phản ánh có mã này được gửi từ địa chỉ liên hệ này.")
+            return redirect("feedback:follow")
+        _grant(request, code, verified.contact.value)
+        return redirect("feedback:sender_detail", code=code)
+
+    return _verify_step(request, challenge, LOOKUP, done, {"heading": "Xác thực để theo dõi phản ánh"})
+
+
+def sender_detail(request: HttpRequest, code: str) -> HttpResponse:
+    contact_value = request.session.get(SESSION_ACCESS, {}).get(code, "")
+    feedback = selectors.sender_get(code=code, user=request.user, contact_value=contact_value)
+    form = forms.AddInfoForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.feedback_add_info(
+                feedback_id=feedback.pk, text=form.cleaned_data["text"],
+                user=request.user if request.user.is_authenticated else None, contact_value=contact_value,
+            )  # fmt: skip
+            messages.success(request, "Đã gửi thông tin bổ sung.")
+            return redirect("feedback:sender_detail", code=code)
+        except services.FeedbackError as error:
+            form.add_error("text" if error.field == "text" else None, error.message)
+    events = feedback.events.exclude(action="route").order_by("created_at", "id")
+    return render(
+        request,
+        "feedback/sender_detail.html",
+        {
+            "feedback": feedback,
+            "form": form,
+            "events": events,
+            "can_add_info": feedback.status == FeedbackStatus.AWAITING_INFO,
+        },
+    )
+
+
+# --- staff -------------------------------------------------------------------------------------------------
+
+
+def _staff_agencies(user):
+    return selectors.staff_agencies(user=user)
+
+
+@staff_required(_staff_agencies)
+def staff_queue(request: HttpRequest) -> HttpResponse:
+    tab = request.GET.get("tab", "new")
+    if tab not in dict(selectors.QUEUE_TABS):
+        tab = "new"
+    q = request.GET.get("q", "")[:100]
+    page = Paginator(selectors.staff_queue(user=request.user, tab=tab, q=q), 25).get_page(
+        request.GET.get("page")
+    )
+    now = timezone.now()
+    rows = [(item, clocks.clock_state(item, now=now)) for item in page]
+    tabs = [
+        (key, label, count)
+        for (key, label), count in zip(
+            TAB_LABELS, [*selectors.staff_counts(user=request.user).values(), None], strict=False
+        )
+    ]
+    return render(
+        request, "feedback/staff_queue.html", {"page": page, "rows": rows, "tab": tab, "tabs": tabs, "q": q}
+    )
+
+
+TAB_LABELS = (
+    ("new", "Chờ tiếp nhận"),
+    ("processing", "Đang xử lý"),
+    ("awaiting_info", "Chờ bổ sung thông tin"),
+    ("awaiting_publish", "Chờ duyệt, công khai"),
+    ("closed", "Đã kết thúc"),
+)
+
+ACTION_FORMS = {
+    "refuse": forms.ReasonForm,
+    "return": forms.ReasonForm,
+    "request_info": forms.QuestionForm,
+    "answer": forms.AnswerForm,
+}
+
+
+def _run(action: str, feedback, officer, data: dict):
+    common = {"feedback_id": feedback.pk, "officer": officer}
+    if action == "receive":
+        return services.feedback_receive(**common)
+    if action == "refuse":
+        return services.feedback_refuse(**common, reason=data["reason"])
+    if action == "return":
+        return services.feedback_return(**common, reason=data["reason"])
+    if action == "request_info":
+        return services.feedback_request_info(**common, question=data["question"])
+    if action == "route":
+        return services.feedback_route(**common, to_agency_id=data["agency"].pk, note=data.get("note", ""))
+    if action == "answer":
+        return services.feedback_answer(**common, answer=data["answer"])
+    if action == "publish":
+        return services.feedback_publish(**common)
+    raise Http404
+
+
+DONE = {
+    "receive": "Đã tiếp nhận phản ánh.",
+    "refuse": "Đã từ chối tiếp nhận phản ánh.",
+    "return": "Đã trả lại phản ánh.",
+    "request_info": "Đã đề nghị người gửi bổ sung thông tin.",
+    "route": "Đã chuyển phản ánh tới cơ quan khác.",
+    "answer": "Đã lưu câu trả lời, chờ lãnh đạo duyệt và công khai.",
+    "publish": "Đã duyệt và công khai câu trả lời.",
+}
+
+
+@staff_required(_staff_agencies)
+def staff_detail(request: HttpRequest, public_id) -> HttpResponse:
+    feedback = selectors.staff_get(user=request.user, public_id=public_id)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    bound = {}
+    for name, form_class in ACTION_FORMS.items():
+        bound[name] = form_class(request.POST if action == name else None, prefix=name)
+    bound["route"] = forms.RouteForm(
+        request.POST if action == "route" else None, prefix="route", exclude_id=feedback.agency_id
+    )
+    error = ""
+    if action:
+        form = bound.get(action)
+        if form is None or form.is_valid():
+            try:
+                _run(action, feedback, request.user, form.cleaned_data if form is not None else {})
+                messages.success(request, DONE.get(action, "Đã cập nhật."))
+                return redirect("feedback:staff_detail", public_id=feedback.public_id)
+            except services.FeedbackError as exc:
+                if form is not None and exc.field in form.fields:
+                    form.add_error(exc.field, exc.message)
+                else:
+                    error = exc.message
+    actions = services.actions_for(feedback=feedback, user=request.user)
+    return render(
+        request,
+        "feedback/staff_detail.html",
+        {
+            "feedback": feedback,
+            "clock": clocks.clock_state(feedback),
+            "actions": actions,
+            "forms": bound,
+            "open_action": action,
+            "error": error,
+            "events": feedback.events.select_related("actor", "agency").order_by("created_at", "id"),
+        },
+        status=409 if error else 200,
+    )
