@@ -253,6 +253,17 @@ class NewPasswordMixin(forms.Form):
         return data
 
 
+class AppCodeForm(CodeForm):
+    """The authenticator app's six digits or a single-use backup code, which has letters too: the phone must
+    show a full keyboard, not a number pad."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(
+            {"inputmode": "text", "autocapitalize": "none", "spellcheck": "false"}
+        )
+
+
 class ResetCodeForm(NewPasswordMixin, CodeForm):
     field_order = ["code", "password1", "password2"]
 

@@ -288,7 +288,7 @@ def login_otp(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @_pending_required
 def login_totp(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
-    form = forms.CodeForm(request.POST or None)
+    form = forms.AppCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if not hit(f"totp:{user.pk}", limit=10, window_seconds=900):
             form.add_error("code", "Bạn đã thử quá nhiều lần. Vui lòng đợi 15 phút.")

@@ -21,7 +21,7 @@ from dichvucong.portal.models import Article
 NEWS_PAGE_SIZE = 10
 MANAGE_PAGE_SIZE = 25
 # Votes from one address in one poll an hour (a ward office or a school shares one address).
-POLL_VOTES_PER_ADDRESS_HOUR = 30
+POLL_VOTES_PER_ADDRESS_HOUR = 10
 
 
 # --- news and notices, public -----------------------------------------------------------------------------

@@ -81,6 +81,12 @@ def _add_error(form, error: services.RatingError) -> None:
 # --- the kiosk / tablet at the counter -------------------------------------------------------------
 
 
+def _kiosk_limited(request: HttpRequest, window_seconds: int) -> HttpResponse:
+    """Too many attempts: say for how long and lead back to the form (a shared tablet must not get stuck)."""
+    minutes = max(1, window_seconds // 60)
+    return _no_store(render(request, "ratings/kiosk_limited.html", {"minutes": minutes}, status=429))
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def kiosk(request: HttpRequest) -> HttpResponse:
     """Step 1: the dossier code and the one-time code. One message for any wrong pair; attempts are
@@ -93,12 +99,12 @@ def kiosk(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         limit, window = conf.kiosk_per_ip()
         if not hit(f"rating-kiosk:ip:{client_ip(request)}", limit=limit, window_seconds=window):
-            return render(request, "accounts/rate_limited.html", status=429)
+            return _kiosk_limited(request, window)
         if form.is_valid():
             dossier_code = form.cleaned_data["dossier_code"].strip()
             limit, window = conf.kiosk_per_dossier()
             if not hit(f"rating-kiosk:dossier:{dossier_code.upper()}", limit=limit, window_seconds=window):
-                return render(request, "accounts/rate_limited.html", status=429)
+                return _kiosk_limited(request, window)
             dossier = services.rating_code_check(dossier_code=dossier_code, code=form.cleaned_data["code"])
             if dossier is None:
                 form.add_error(None, services.KIOSK_REFUSED)

@@ -158,6 +158,16 @@ def test_staff_with_wrong_authenticator_code_is_not_signed_in(client, staff):
     assert "_auth_user_id" not in client.session
 
 
+def test_the_app_code_box_offers_a_full_keyboard_for_backup_codes(client, staff):
+    # Backup codes have letters ("adcmnwr4"): a numeric keypad would not let a phone type them.
+    TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    sign_in(client, identifier="canbo.hacthanh")
+
+    page = client.get(reverse("accounts:login_totp")).content.decode()
+
+    assert 'inputmode="text"' in page and 'inputmode="numeric"' not in page
+
+
 def test_sign_out_everywhere_ends_other_sessions(citizen, settings):
     settings.DVC_CITIZEN_SMS_2FA = False
     phone, laptop = Client(), Client()

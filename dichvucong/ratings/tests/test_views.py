@@ -141,8 +141,11 @@ def test_kiosk_attempts_are_limited_per_dossier_code_and_per_address(rdata, retu
 
     settings.DVC_RATING_KIOSK_PER_IP = 2
     tablet = Client(REMOTE_ADDR="198.51.100.7")
-    codes = [tablet.post(url, {"dossier_code": f"X-{n}", "code": "WRONG123"}).status_code for n in range(3)]
-    assert codes == [422, 422, 429]
+    responses = [tablet.post(url, {"dossier_code": f"X-{n}", "code": "WRONG123"}) for n in range(3)]
+    assert [r.status_code for r in responses] == [422, 422, 429]
+    # The tablet is told for how long and is led back to the form, not left on a dead end.
+    page = responses[-1].content.decode()
+    assert "thử lại sau 10 phút" in page and f'href="{url}"' in page
 
 
 # --- the counter's slip -----------------------------------------------------------------------------
