@@ -34,18 +34,23 @@ Received in the month: 01–09 and 11 = 10 (10 was never received).
 """
 
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from conftest import load_demo_province
+from dichvucong.accounts.models import User
 from dichvucong.agencies.models import Agency
+from dichvucong.core.management.commands.ensure_demo_logins import DEMO_PASSWORD
 from dichvucong.dossiers.models import Dossier, DossierEvent
 from dichvucong.payments.models import PaymentRequest
 from dichvucong.ratings.models import Rating
 from dichvucong.reports import indicators
 from dichvucong.reports.demo_history import AGENCY_CODE, MARK, previous_month
 from dichvucong.reports.scorecard import Scope, agencies_under, drilldown
+from dichvucong.reports.selectors import report_root_agencies
 
 pytestmark = pytest.mark.django_db
 
@@ -130,4 +135,11 @@ def test_the_history_is_backdated_consistently_and_loads_once(settings, tmp_path
 
     assert again["demo_766_dossiers"] == 0
     assert [m.objects.count() for m in (Dossier, DossierEvent, PaymentRequest, Rating)] == before
+    assert indicators.build_scorecard(scope=demo_scope()) == card
+
+    # the demo logins made afterwards keep the same accounts; the leader opens the scorecard of the agency
+    call_command("ensure_demo_logins", stdout=StringIO())
+    leader = User.objects.get(username="lanhdao.hacthanh")
+    assert leader.check_password(DEMO_PASSWORD)
+    assert [a.code for a in report_root_agencies(user=leader)] == [AGENCY_CODE]
     assert indicators.build_scorecard(scope=demo_scope()) == card
