@@ -165,9 +165,21 @@ def setup_django() -> None:
     django.setup()
 
 
+def check_columns(cursor, table: str, given) -> None:
+    """Every column a raw INSERT names must exist: a renamed or dropped model field fails here with its
+    name, not halfway through a million-row INSERT."""
+    cursor.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s", [table])
+    existing = {row[0] for row in cursor.fetchall()}
+    missing = sorted(set(given) - existing)
+    if missing:
+        raise RuntimeError(f"{table}: no column {', '.join(missing)} (the model changed: update the seed)")
+
+
 def fillers(cursor, table: str, given: set[str]) -> tuple[list[str], list[str]]:
     """(columns, SQL values) for NOT NULL columns without a database default that the caller does not set:
-    Django keeps defaults in Python, so a raw INSERT must name them (robust to new model fields)."""
+    Django keeps defaults in Python, so a raw INSERT must name them (robust to new model fields). Checks
+    first that every column in ``given`` exists."""
+    check_columns(cursor, table, given)
     cursor.execute(
         "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = %s "
         "AND is_nullable = 'NO' AND column_default IS NULL AND is_identity = 'NO'",
@@ -321,7 +333,7 @@ def insert_dossiers(cursor) -> int:
         "channel",
         "status",
         "supplement_state",
-        "status_before_supplement",
+        "resume_status",
         "applicant_name",
         "applicant_id_number",
         "applicant_phone",
@@ -362,7 +374,7 @@ def insert_dossiers(cursor) -> int:
         "ELSE 'postal' END",
         "status": "s.status",
         "supplement_state": "CASE WHEN s.status = 'supplement_requested' THEN 'awaiting_citizen' ELSE '' END",
-        "status_before_supplement": "CASE WHEN s.status = 'supplement_requested' THEN 'accepted' ELSE '' END",
+        "resume_status": "CASE WHEN s.status = 'supplement_requested' THEN 'accepted' ELSE '' END",
         "applicant_name": "u.full_name",
         "applicant_id_number": "u.id_number",
         "applicant_phone": "u.phone",
@@ -542,6 +554,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     print(f"database: {connection.settings_dict['NAME']} on {connection.settings_dict['HOST']}")
     call_command("migrate", "--noinput", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the demo loaders read the database cache
     step = time.perf_counter()
     call_command("load_demo_data")
     print(f"demo data: {time.perf_counter() - step:.1f} s")
@@ -560,7 +573,7 @@ def main(argv: list[str] | None = None) -> int:
             if existing:
                 cursor.execute(
                     "TRUNCATE dossiers_dossierevent, dossiers_dossierfile, dossiers_supplementrequest, "
-                    "dossiers_dossier, dossiers_dossiercodecounter"
+                    "dossiers_dossier, dossiers_dossiercodecounter CASCADE"  # and rows of other apps
                 )
                 print(f"truncated {existing} dossiers")
             step = time.perf_counter()

@@ -58,23 +58,25 @@ def _conditions(period: I.Period) -> tuple[dict[str, Q], dict[str, Q]]:
     return received, handled
 
 
-def _aggregates(queryset, conditions: dict[str, Q], group: str | None) -> dict:
+def _aggregates(queryset, conditions: dict[str, Q], group: str | None, *, days: bool = True) -> dict:
     fields = {
         name.replace("|", "__").replace(".", "_"): Count("pk", filter=q) for name, q in conditions.items()
     }
-    extra = {"n": Count("pk")}
+    fields["n"] = Count("pk")
+    if days:  # 2.2 is read over the dossiers received in the period only
+        fields["days"] = Coalesce(Sum("resolve_days", filter=Q(completed_at__isnull=False)), 0.0)
     if group is None:
-        return {
-            None: queryset.aggregate(
-                **fields,
-                **extra,
-                days=Coalesce(Sum("resolve_days", filter=Q(completed_at__isnull=False)), 0.0),
-            )
-        }
-    rows = queryset.values(group).annotate(
-        **fields, **extra, days=Coalesce(Sum("resolve_days", filter=Q(completed_at__isnull=False)), 0.0)
-    )
+        return {None: queryset.aggregate(**fields)}
+    rows = queryset.values(group).annotate(**fields)
     return {row.pop(group): row for row in rows}  # fmt: skip
+
+
+def _summed(first: dict, second: dict) -> dict:
+    merged = {}
+    for key in set(first) | set(second):
+        a, b = first.get(key) or {}, second.get(key) or {}
+        merged[key] = {name: (a.get(name) or 0) + (b.get(name) or 0) for name in set(a) | set(b)}
+    return merged
 
 
 def _tallies(scope: Scope, period: I.Period, group: str | None) -> dict:
@@ -83,10 +85,12 @@ def _tallies(scope: Scope, period: I.Period, group: str | None) -> dict:
     received = _aggregates(
         base.filter(received_at__gte=period.start, received_at__lt=period.end), received_q, group
     )
-    handled_rows = _aggregates(
-        base.filter(received_at__lt=period.end).filter(Q(end_at__isnull=True) | Q(end_at__gte=period.start)),
-        handled_q,
-        group,
+    # The KPI 2.1 base in two disjoint parts (ended in or after the period; still open), each an index-only
+    # scan on PostgreSQL (models.COVER), summed: one OR query would read the whole table.
+    before_end = base.filter(received_at__lt=period.end)
+    handled_rows = _summed(
+        _aggregates(before_end.filter(end_at__gte=period.start), handled_q, group, days=False),
+        _aggregates(before_end.filter(end_at__isnull=True), handled_q, group, days=False),
     )
     tallies = {}
     for key in set(received) | set(handled_rows):

@@ -13,6 +13,10 @@ class ReportsConfig(AppConfig):
 
         # Every committed transition may change a dossier's KPI facts (end, lateness, supplement time).
         subscribe(_refresh_facts)
+        # …and so may a rating, a PAKN, a payment, an e-result, the national acknowledgement (no transition).
+        from dichvucong.reports import triggers
+
+        triggers.connect()
 
 
 def _refresh_facts(change) -> None:

@@ -71,6 +71,9 @@ def facts_refresh(*, dossier_ids: list[int] | None = None, since: datetime.datet
 
 
 def on_transition(change) -> None:
-    """Subscriber: refresh the dossier's facts once its transition committed (drafts have none)."""
+    """Subscriber (called after the transition committed): refresh the dossier's facts (drafts have none).
+    Inside a transaction (a subscriber run by a later commit) it waits for that commit, deduplicated."""
     if change.to_status != Status.DRAFT:
-        facts_refresh(dossier_ids=[change.dossier_id])
+        from dichvucong.reports.triggers import refresh_on_commit
+
+        refresh_on_commit(change.dossier_id)

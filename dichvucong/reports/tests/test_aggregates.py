@@ -84,8 +84,9 @@ def test_a_transition_refreshes_the_facts(tree, django_capture_on_commit_callbac
     from dichvucong.reports.refresh import on_transition
 
     dossier = b.dossier(tree["offering"], status=Status.PROCESSING, received=b.at(2), due=b.at(9))
-    on_transition(
-        Transitioned(dossier.pk, dossier.code, "start_processing", "accepted", "processing", None, 1)
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # subscribers run after a commit
+        on_transition(
+            Transitioned(dossier.pk, dossier.code, "start_processing", "accepted", "processing", None, 1)
+        )
     fact = DossierFact.objects.get(dossier=dossier)
     assert fact.end_at is None and fact.agency_id == tree["a"].pk
