@@ -8,7 +8,7 @@ from django.http import Http404
 
 from dichvucong.accounts.models import User
 from dichvucong.accounts.selectors import agencies_for_user
-from dichvucong.core.text import nfc
+from dichvucong.core.text import search_terms
 from dichvucong.feedback.models import Feedback, FeedbackStatus
 from dichvucong.feedback.services import HANDLERS
 
@@ -27,13 +27,10 @@ def published_list(*, q: str = "") -> QuerySet[Feedback]:
         .select_related("agency", "procedure")
         .order_by("-published_at", "-pk")
     )
-    for term in nfc(q)[:200].split()[:6]:
-        queryset = queryset.filter(
-            Q(public_title__icontains=term)
-            | Q(public_content__icontains=term)
-            | Q(code__iexact=term)
-            | Q(procedure__code__icontains=term)
-        )
+    # Folded words against the folded masked text (feedback.text.public_search_text): "thu tuc" and
+    # "Thủ tục" find the same answers; a word of the code or the procedure's code finds it too.
+    for term in search_terms(q, max_terms=6):
+        queryset = queryset.filter(public_folded__contains=term)
     return queryset
 
 
