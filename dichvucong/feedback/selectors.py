@@ -3,7 +3,7 @@ their own agencies' feedback only (another agency's is a 404), a sender sees the
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from dichvucong.accounts.models import User
@@ -63,11 +63,11 @@ def staff_queue(*, user: User, tab: str = "new", q: str = "") -> QuerySet[Feedba
 
 
 def staff_counts(*, user: User) -> dict[str, int]:
-    agencies = staff_agencies(user=user)
-    counts = {}
-    for tab, statuses in QUEUE_TABS[:-1]:
-        counts[tab] = Feedback.objects.filter(agency__in=agencies, status__in=statuses).count()
-    return counts
+    """The number of feedbacks per open tab, in one query."""
+    counts = Feedback.objects.filter(agency__in=staff_agencies(user=user)).aggregate(
+        **{tab: Count("pk", filter=Q(status__in=statuses)) for tab, statuses in QUEUE_TABS[:-1]}
+    )
+    return {tab: counts[tab] for tab, _statuses in QUEUE_TABS[:-1]}
 
 
 def staff_get(*, user: User, public_id) -> Feedback:
