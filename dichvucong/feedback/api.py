@@ -261,14 +261,14 @@ def staff_detail(request: HttpRequest, public_id: uuid.UUID):
         return Status(404, {"detail": "Không tìm thấy phản ánh."})
 
 
-ACTIONS = ("receive", "refuse", "route", "request_info", "answer", "publish", "return")
+ACTIONS = ("receive", "refuse", "route", "request_info", "answer", "publish", "return", "send_back")
 
 
 @router.post(
     "/phan-anh-kien-nghi/can-bo/{public_id}/{action}",
     auth=token_or_session,
     response={200: StaffFeedbackOut, 403: Message, 404: Message, 409: FeedbackConflict, 422: FormErrors},
-    summary="Thao tác: receive, refuse, route, request_info, answer, publish, return",
+    summary="Thao tác: receive, refuse, route, request_info, answer, publish, return, send_back",
 )
 def staff_action(request: HttpRequest, public_id: uuid.UUID, action: str, payload: FeedbackActionIn):
     refused = _staff_guard(request)
@@ -294,6 +294,8 @@ def staff_action(request: HttpRequest, public_id: uuid.UUID, action: str, payloa
             services.feedback_answer(**common, answer=payload.answer)
         elif action == "publish":
             services.feedback_publish(**common)
+        elif action == "send_back":
+            services.feedback_send_back(**common, reason=payload.reason)
         else:
             target = Agency.objects.filter(code=payload.to_agency_code.strip()).first()
             if target is None:

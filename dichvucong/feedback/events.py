@@ -2,7 +2,8 @@
 
 To the sender (their verified phone or e-mail only): the code to prove a contact, received, more information
 asked, answer published, refused or returned. To the agency's staff: a new feedback, a clock due within one
-working day, a clock overdue (by e-mail: the link to the staff page is too long for one SMS)."""
+working day, a clock overdue, a draft answer sent back for revision (by e-mail: the link to the staff page
+is too long for one SMS)."""
 
 from dichvucong.notifications.events import EMAIL, SECURITY, SERVICE, SMS, Event
 
@@ -66,6 +67,13 @@ EVENTS = (
         "Có phản ánh, kiến nghị mới",
         (EMAIL,),
         ("full_name", "code", "title", "staff_url", "deadline"),
+        kind=SERVICE,
+    ),
+    Event(
+        "feedback.sent_back",
+        "Dự thảo trả lời phản ánh, kiến nghị bị trả lại để chỉnh sửa",
+        (EMAIL,),
+        ("full_name", "code", "title", "staff_url", "reason"),
         kind=SERVICE,
     ),
     Event(

@@ -143,6 +143,15 @@ class ReasonForm(forms.Form):
     )
 
 
+class SendBackForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Nội dung cần chỉnh sửa"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 30}),
+        help_text=_("Chuyên viên nhận được nội dung này; dự thảo trả lời được giữ lại để sửa."),
+    )
+
+
 class QuestionForm(forms.Form):
     question = forms.CharField(
         label=_("Thông tin cần bổ sung"),

@@ -66,6 +66,9 @@ class Feedback(models.Model):
     received_at = models.DateTimeField(null=True, blank=True)  # routed agency took it (or refused it)
     info_requested_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)  # answer approved → awaiting publication
+    # The "resolve" deadline as it stood when the answer was drafted: a draft sent back for revision
+    # resumes that clock (the time spent awaiting approval counts).
+    resolve_due_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)  # refused, returned or published
     # The SLA clock running now (refuse / request more / resolve / publish), and its deadline.
@@ -88,6 +91,10 @@ class Feedback(models.Model):
     public_title = models.CharField(max_length=300, blank=True)
     public_content = models.TextField(blank=True)
     public_answer = models.TextField(blank=True)
+    # The public search's text: the masked title and content, the code and the procedure's code, folded
+    # (core.text.fold: no accents, lower case), so "thu tuc" finds "thủ tục". Trigram-indexed on PostgreSQL
+    # (migration 0003); filled when the answer is published.
+    public_folded = models.TextField(blank=True)
     # Alerts already sent for the running clock ("<clock>:<due ISO>"), so the periodic job sends each once.
     due_soon_alerted = models.CharField(max_length=60, blank=True)
     overdue_alerted = models.CharField(max_length=60, blank=True)
@@ -120,6 +127,7 @@ EVENT_LABELS = {
     "answer": _("Dự thảo trả lời"),
     "publish": _("Duyệt và công khai trả lời"),
     "return": _("Trả lại"),
+    "send_back": _("Trả lại dự thảo trả lời để chỉnh sửa"),
 }
 
 

@@ -8,6 +8,8 @@ delivered after the commit (notifications.notify).
     new ──receive──▶ processing ──request_info──▶ awaiting_info ──add_info (sender)──▶ processing
      │ ╲route▶ received ─receive─╯        └──answer──▶ awaiting_publish ──publish──▶ published
      └──refuse / return (from new, received, processing) ──▶ refused / returned
+    awaiting_publish ──send_back (the approver, with a reason)──▶ processing (the draft kept, the resolve
+    clock running again from its own deadline)
 """
 
 from __future__ import annotations
@@ -29,7 +31,12 @@ from dichvucong.dossiers.models import Dossier
 from dichvucong.feedback import clocks, limits
 from dichvucong.feedback.contact import EMAIL_KIND, PHONE, VerifiedContact
 from dichvucong.feedback.models import Feedback, FeedbackEvent, FeedbackStatus, FeedbackVote, Subject
-from dichvucong.feedback.text import answer_is_empty, mask_personal_data, sanitise_answer
+from dichvucong.feedback.text import (
+    answer_is_empty,
+    mask_personal_data,
+    public_search_text,
+    sanitise_answer,
+)
 from dichvucong.notifications.services import notify
 
 S = FeedbackStatus
@@ -48,6 +55,7 @@ ACTIONS = {
     "answer": ((S.PROCESSING,), ANSWERERS),
     "publish": ((S.AWAITING_PUBLISH,), PUBLISHERS),
     "return": ((S.NEW, S.RECEIVED, S.PROCESSING), HANDLERS),
+    "send_back": ((S.AWAITING_PUBLISH,), PUBLISHERS),
 }
 MAX_TEXT = 10_000
 
@@ -487,6 +495,8 @@ def feedback_answer(*, feedback_id: int, officer: User, answer: str) -> Feedback
     feedback = _lock(feedback_id)
     _check(feedback, "answer", officer)
     before, now = feedback.status, timezone.now()
+    if feedback.clock == clocks.RESOLVE:
+        feedback.resolve_due_at = feedback.due_at
     _stop_clock(feedback, clocks.RESOLVE, now)
     feedback.status, feedback.answer, feedback.answered_by, feedback.answered_at = (
         S.AWAITING_PUBLISH,
@@ -514,6 +524,12 @@ def feedback_publish(*, feedback_id: int, officer: User) -> Feedback:
     feedback.public_title = mask_personal_data(feedback.title, names=names)[:300]
     feedback.public_content = mask_personal_data(feedback.content, names=names)
     feedback.public_answer = mask_personal_data(feedback.answer, names=names)
+    feedback.public_folded = public_search_text(
+        code=feedback.code,
+        procedure_code=feedback.procedure.code if feedback.procedure_id else "",
+        title=feedback.public_title,
+        content=feedback.public_content,
+    )
     feedback.status, feedback.published_at, feedback.closed_at = S.PUBLISHED, now, now
     _clear_clock(feedback)
     feedback.save()
@@ -539,6 +555,36 @@ def feedback_return(*, feedback_id: int, officer: User, reason: str) -> Feedback
     feedback.save()
     _record(feedback, "return", before, actor=officer, note=reason)
     _notify_sender(feedback, "feedback.returned", reason=reason)
+    return feedback
+
+
+@transaction.atomic
+def feedback_send_back(*, feedback_id: int, officer: User, reason: str) -> Feedback:
+    """The approver returns the draft answer for revision: back to processing with the draft kept (the
+    answer box starts from it), the reason in the history, the drafter told. The "resolve" clock runs again
+    from the deadline it had when the answer was drafted (the time spent awaiting approval counts); its
+    outcome is decided again at the next answer, and the "publish" clock is dropped."""
+    reason = _text(reason, field="reason", message="Vui lòng ghi nội dung cần chỉnh sửa.", limit=2000)
+    feedback = _lock(feedback_id)
+    _check(feedback, "send_back", officer)
+    before = feedback.status
+    due = feedback.resolve_due_at
+    if due is None and feedback.received_at is not None:  # drafted before resolve_due_at was kept
+        due = clocks.deadline(clock=clocks.RESOLVE, start=feedback.received_at, agency_id=feedback.agency_id)
+    feedback.sla = {k: v for k, v in feedback.sla.items() if k not in (clocks.RESOLVE, clocks.PUBLISH)}
+    feedback.status, feedback.answered_at = S.PROCESSING, None
+    feedback.clock, feedback.due_at = (clocks.RESOLVE, due) if due is not None else ("", None)
+    feedback.due_soon_alerted = feedback.overdue_alerted = ""
+    feedback.save()
+    _record(feedback, "send_back", before, actor=officer, note=reason)
+    drafter = feedback.answered_by
+    answerers = agency_staff(feedback.agency_id, ANSWERERS)
+    notify_staff(
+        feedback,
+        "feedback.sent_back",
+        users=[drafter] if drafter is not None and drafter in answerers else answerers,
+        reason=reason,
+    )
     return feedback
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from html import unescape
 
 import nh3
 from django.utils.html import escape
 
-from dichvucong.core.text import nfc
+from dichvucong.core.text import fold, nfc
 
 MASK = "***"
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a"}
@@ -70,3 +71,21 @@ def sanitise_answer(raw: str) -> str:
 def answer_is_empty(html: str) -> bool:
     """True when the sanitised answer holds no words (only tags or spaces)."""
     return not nfc(nh3.clean(html or "", tags=set())).strip()
+
+
+def public_search_text(*, code: str, procedure_code: str, title: str, content: str) -> str:
+    """What the public search matches: the masked copies only (a masked phone number finds nothing),
+    folded like the catalogue search (no accents, lower case, words of letters and digits)."""
+    return fold(" ".join((code or "", procedure_code or "", title or "", content or "")))
+
+
+_PLAIN_TAGS = re.compile(r"<(?!/?p>|br>)")
+
+
+def answer_for_editing(html: str) -> str:
+    """A saved draft back in the answer box: an answer that was typed as plain text (only p and br) is
+    shown as the plain text it was typed as; one with other formatting keeps its HTML."""
+    if not html or _PLAIN_TAGS.search(html):
+        return html or ""
+    text = html.replace("<br>", "\n").replace("</p><p>", "\n\n").removeprefix("<p>").removesuffix("</p>")
+    return unescape(text)

@@ -20,6 +20,7 @@ from dichvucong.accounts.decorators import staff_required
 from dichvucong.core.ratelimit import client_ip
 from dichvucong.feedback import clocks, contact, forms, selectors, services
 from dichvucong.feedback.models import FeedbackStatus, Subject
+from dichvucong.feedback.text import answer_for_editing
 
 VOTER_COOKIE = "pakn_voter"
 SESSION_ACCESS = "feedback_access"  # {code: contact value proven in this session}
@@ -265,7 +266,8 @@ def sender_detail(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("feedback:sender_detail", code=code)
         except services.FeedbackError as error:
             form.add_error("text" if error.field == "text" else None, error.message)
-    events = feedback.events.exclude(action="route").order_by("created_at", "id")
+    # Routing and the internal review of a draft answer are the agency's business.
+    events = feedback.events.exclude(action__in=("route", "send_back")).order_by("created_at", "id")
     return render(
         request,
         "feedback/sender_detail.html",
@@ -320,6 +322,7 @@ ACTION_FORMS = {
     "return": forms.ReasonForm,
     "request_info": forms.QuestionForm,
     "answer": forms.AnswerForm,
+    "send_back": forms.SendBackForm,
 }
 
 
@@ -339,6 +342,8 @@ def _run(action: str, feedback, officer, data: dict):
         return services.feedback_answer(**common, answer=data["answer"])
     if action == "publish":
         return services.feedback_publish(**common)
+    if action == "send_back":
+        return services.feedback_send_back(**common, reason=data["reason"])
     raise Http404
 
 
@@ -350,6 +355,7 @@ DONE = {
     "route": "Đã chuyển phản ánh tới cơ quan khác.",
     "answer": "Đã lưu câu trả lời, chờ lãnh đạo duyệt và công khai.",
     "publish": "Đã duyệt và công khai câu trả lời.",
+    "send_back": "Đã trả lại dự thảo trả lời để chuyên viên chỉnh sửa.",
 }
 
 
@@ -360,6 +366,10 @@ def staff_detail(request: HttpRequest, public_id) -> HttpResponse:
     bound = {}
     for name, form_class in ACTION_FORMS.items():
         bound[name] = form_class(request.POST if action == name else None, prefix=name)
+    if feedback.answer and action != "answer":  # a draft sent back for revision: edit it, not retype it
+        bound["answer"] = forms.AnswerForm(
+            prefix="answer", initial={"answer": answer_for_editing(feedback.answer)}
+        )
     bound["route"] = forms.RouteForm(
         request.POST if action == "route" else None, prefix="route", exclude_id=feedback.agency_id
     )
@@ -377,6 +387,7 @@ def staff_detail(request: HttpRequest, public_id) -> HttpResponse:
                 else:
                     error = exc.message
     actions = services.actions_for(feedback=feedback, user=request.user)
+    events = list(feedback.events.select_related("actor", "agency").order_by("created_at", "id"))
     return render(
         request,
         "feedback/staff_detail.html",
@@ -387,7 +398,10 @@ def staff_detail(request: HttpRequest, public_id) -> HttpResponse:
             "forms": bound,
             "open_action": action,
             "error": error,
-            "events": feedback.events.select_related("actor", "agency").order_by("created_at", "id"),
+            "events": events,
+            "sent_back": next((e for e in reversed(events) if e.action == "send_back"), None)
+            if feedback.status == FeedbackStatus.PROCESSING and feedback.answer
+            else None,
         },
         status=409 if error else 200,
     )

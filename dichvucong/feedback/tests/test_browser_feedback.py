@@ -106,3 +106,41 @@ def test_submit_route_receive_answer_publish_and_like(
     assert "Bạn đã đánh giá câu trả lời này." in page.content()
     feedback.refresh_from_db()
     assert feedback.likes == 1
+
+
+PHONE = {"width": 360, "height": 740}
+LONG_WORD = "https://dichvucong.example.gov.vn/thu-tuc/" + "khong-xuong-dong-" * 6
+
+
+def test_at_360_px_the_list_the_form_and_the_staff_pages_do_not_scroll_sideways(
+    live_server, browser_page, fdata_live
+):
+    from dichvucong.feedback.tests.conftest import submitted
+    from dichvucong.feedback.tests.test_services import publish
+
+    page, url, data = browser_page, live_server.url, fdata_live
+    page.set_viewport_size(PHONE)
+    published = publish(
+        data, submitted(data, title="Đường dẫn dài " + LONG_WORD, content="Xem " + LONG_WORD + " " * 3)
+    )
+    waiting = submitted(data, title="Chờ tiếp nhận " + LONG_WORD, content=LONG_WORD)
+    codes = staff_codes([data["receptionist"]])
+
+    def width() -> int:
+        return page.evaluate("document.documentElement.scrollWidth")
+
+    for path in ("/phan-anh-kien-nghi/", "/phan-anh-kien-nghi/?q=duong+dan", "/phan-anh-kien-nghi/gui/",
+                 f"/phan-anh-kien-nghi/{published.code}/"):  # fmt: skip
+        page.goto(url + path)
+        assert width() <= PHONE["width"], path
+    page.goto(url + "/phan-anh-kien-nghi/")
+    assert page.locator(f"#pakn-{published.code}").is_visible()
+    page.goto(url + "/phan-anh-kien-nghi/gui/")
+    click(page, "Tiếp tục")  # the error summary and the kept fields fit too
+    assert width() <= PHONE["width"]
+
+    as_staff(page, url, data["receptionist"], codes)
+    for path in ("/can-bo/phan-anh-kien-nghi/", f"/can-bo/phan-anh-kien-nghi/{waiting.public_id}/"):
+        page.goto(url + path)
+        assert waiting.code in page.content()
+        assert width() <= PHONE["width"], path
