@@ -33,6 +33,8 @@ national=$!
 (while true; do
   $PY manage.py counters_send_reminders >/dev/null
   $PY manage.py processing_alerts >/dev/null
+  $PY manage.py feedback_alerts >/dev/null
+  $PY manage.py reports_refresh --since "$(date -d yesterday +%d/%m/%Y)" >/dev/null
   $PY manage.py esign_sign_pending >/dev/null
   $PY manage.py ratelimit_prune -v0
   $PY manage.py tasks_sweep_stale -v0
