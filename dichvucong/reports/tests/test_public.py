@@ -140,11 +140,11 @@ def test_a_period_without_data_shows_zeros(client, world):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ({"tu_thang": "13/2026"}, "Nhập tháng theo dạng tháng/năm"),
-        ({"tu_thang": "<script>"}, "Nhập tháng theo dạng tháng/năm"),
-        ({"tu_thang": "05/2025", "den_thang": "01/2025"}, "Tháng kết thúc phải sau"),
+        ({"tu_thang": "13/2026"}, "Từ tháng: nhập tháng theo dạng tháng/năm"),
+        ({"tu_thang": "<script>"}, "Từ tháng: nhập tháng theo dạng tháng/năm"),
+        ({"tu_thang": "05/2025", "den_thang": "01/2025"}, "Đến tháng: phải bằng hoặc sau Từ tháng"),
         ({"tu_thang": "01/2020", "den_thang": "12/2025"}, "tối đa 36 tháng"),
-        ({"tu_thang": "01/2000"}, "Chọn một tháng từ 01/2015"),
+        ({"tu_thang": "01/2000"}, "Từ tháng: chọn một tháng từ 01/2015"),
         ({"co_quan": "không-có"}, "Không tìm thấy cơ quan"),
         ({"format": "exe"}, "Chỉ tải được tệp CSV hoặc Excel"),
     ],
