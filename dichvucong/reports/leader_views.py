@@ -115,8 +115,7 @@ def _table(sheet) -> dict:
 
     def cells(values: list) -> list[tuple[str, bool]]:
         return [
-            (exports.display(v, c.kind), c.kind != "text")
-            for v, c in zip(values, sheet.columns, strict=True)
+            (exports.display(v, c.kind), c.kind != "text") for v, c in zip(values, sheet.columns, strict=True)
         ]
 
     return {

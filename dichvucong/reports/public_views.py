@@ -264,7 +264,9 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
 
     query = {"co_quan": code, "tu_thang": f"{start:%m/%Y}", "den_thang": f"{end:%m/%Y}"}
     if valid:  # the boxes show the period in use (a bad choice keeps what was typed, with its errors)
-        form = StatisticsForm(initial={"co_quan": code, "tu_thang": query["tu_thang"], "den_thang": query["den_thang"]})
+        form = StatisticsForm(
+            initial={"co_quan": code, "tu_thang": query["tu_thang"], "den_thang": query["den_thang"]}
+        )
     context = {
         "form": form,
         "agency": agency,
@@ -294,7 +296,9 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
 def _rate(indicator) -> str:
     """The percentage, or for 2.2 (not scored) the average time in working days."""
     if indicator.code == "2.2":
-        return f"{exports.display(indicator.percent, 'decimal')} ngày" if indicator.percent is not None else "–"
+        return (
+            f"{exports.display(indicator.percent, 'decimal')} ngày" if indicator.percent is not None else "–"
+        )
     return exports.display(indicator.percent, "percent")
 
 

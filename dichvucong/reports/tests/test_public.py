@@ -51,7 +51,7 @@ def params(w, agency=None, **extra) -> dict:
 
 def table_rows(html: str) -> dict[str, list[str]]:
     """The monthly table's body and foot as {first cell: other cells} (the page's own markup)."""
-    start = html.index('<table class="stats-table">')
+    start = html.index('<table class="stats-table stats-table-sticky">')
     chunk = html[start : html.index("</table>", start) + len("</table>")]
     root = ET.fromstring(chunk)  # noqa: S314 (our own page, under test)
     rows = {}
