@@ -25,10 +25,10 @@ from django.views.decorators.http import require_safe
 from dichvucong.agencies.models import Agency
 from dichvucong.core.ratelimit import client_ip, hit
 
-from . import charts, exports, exports_xlsx
+from . import charts, exports, exports_xlsx, indicators
 from .charts import Series
 from .points import HUNDRED
-from .scorecard import Row, Scope, agencies_under, breakdown, scorecard
+from .scorecard import Row, Scope, agencies_under
 
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 36
@@ -172,9 +172,10 @@ def statistics(*, agency: Agency | None, start: dt.date, end: dt.date):
     if found is not None:
         return found
     scope = Scope(start=start, end=month_end(end), agency_ids=agencies_under(agency.pk) if agency else None)
-    by_key = {row.key: row for row in breakdown(scope=scope, by="month")}
+    month_rows, tally = indicators.monthly_and_total(scope=scope)  # one pass for the table and the card
+    by_key = {row.key: row for row in month_rows}
     rows = [by_key.get(f"{m:%Y-%m}") or _zero_row(m) for m in month_keys(start, end)]
-    result = (rows, scorecard(scope=scope))
+    result = (rows, indicators.build_scorecard(scope=scope, tally=tally))
     cache.set(key, result, DATA_SECONDS)
     return result
 

@@ -86,6 +86,11 @@ def test_aggregates_match_the_direct_formula(tree, seed):
         assert indicators.breakdown(scope=scope, by="month") == indicators.breakdown(
             scope=scope, by="month", direct=True
         ), scope
+        # and the whole period's tally from the same pass (the public page's scorecard) is the scorecard's
+        _rows, total = indicators.monthly_and_total(scope=scope, now=AFTER)
+        assert indicators.build_scorecard(scope=scope, tally=total, now=AFTER) == indicators.build_scorecard(
+            scope=scope, direct=True, now=AFTER
+        ), scope
 
 
 def test_a_transition_refreshes_the_facts(tree, django_capture_on_commit_callbacks):
