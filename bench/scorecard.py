@@ -12,7 +12,9 @@ It times, on the database as it is:
 2. warm (one untimed run first, then the median of ``--runs``): ``scorecard()`` of the whole province and of
    the busiest agency for the last complete month; ``breakdown(by="month")`` and ``breakdown(by="agency")``
    over the last 12 complete months; the public statistics page's reads for one month (one province
-   scorecard plus the agency breakdown).
+   scorecard plus the agency breakdown); the public statistics page's real work for its default choice
+   (``public_views.statistics``: the province, the last 12 months with this one, its cache emptied before
+   every run).
 
 ``measure()`` is the core; ``bench/test_scorecard_bench.py`` runs it on a 200-dossier seed in CI so this
 script cannot rot.
@@ -100,7 +102,19 @@ def measure(*, runs: int = 5, refresh: bool = True, today: datetime.date | None 
     figures["public_page_reads_s"], _ = median_time(
         lambda: (scorecard(scope=province), breakdown(scope=province, by="agency")), runs
     )
+    figures["public_page_s"], _ = median_time(lambda: _public_page(), runs)
     return figures
+
+
+def _public_page():
+    """What /thong-ke/ computes for its default choice, without its cache."""
+    from django.core.cache import cache
+
+    from dichvucong.reports import public_views
+
+    start, end = public_views.default_period()
+    cache.delete(f"reports:public:all:{start:%Y%m}:{end:%Y%m}")
+    return public_views.statistics(agency=None, start=start, end=end)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -58,6 +58,10 @@ from dichvucong.worktime import schedule
 AGENCY_CODE = COMMITTEE  # Ủy ban nhân dân phường Hạc Thành
 PROCEDURE_CODE = "1.004873"  # Cấp Giấy xác nhận tình trạng hôn nhân: 2 working days online, 3 at the counter
 MARK = "demo-766-"
+# Returned, owned by the demo citizen (DEMO_CITIZEN, who files every online dossier of the script) and left
+# unrated, so that signing in as 038090012345 one can try the rating. The scorecard does not change when it
+# is rated 3–5; rated 1–2 it counts as "complained" in 5.4 (a refresh of the facts picks that up).
+UNRATED = "01"
 
 
 def previous_month(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
@@ -353,8 +357,8 @@ def _script() -> list[Scripted]:
     ``tests/test_demo_scorecard.py`` computes the expected scorecard from this table by hand."""
     R, S, D, T, P = return_result, start, _done, rate, pay_online  # noqa: N806 - a table reads better
     rows = [
-        Scripted(1, "đúng hạn", False, (((1, 9, 0), accept), ((1, 9, 30), S), ((3, 8, 0), D(1)),
-                                        ((3, 10, 0), R)), (1, 8, 30)),
+        Scripted(1, "đúng hạn; chưa đánh giá (để dùng thử)", False,
+                 (((1, 9, 0), accept), ((1, 9, 30), S), ((3, 8, 0), D(1)), ((3, 10, 0), R)), (1, 8, 30)),
         Scripted(2, "trước hạn", False, (((2, 9, 0), accept), ((2, 9, 30), S), ((3, 9, 0), D(2)),
                                          ((3, 10, 0), R), ((3, 11, 0), lambda c, d: T(c, d, 5))), (2, 8, 30)),
         Scripted(3, "quá hạn", False, (((3, 9, 0), accept), ((3, 9, 30), S), ((7, 9, 0), D(3)),

@@ -167,7 +167,7 @@ def monthly_totals(rows: Sequence) -> list:
 
 def monthly_sheet(rows: Sequence, *, agency_name: str, start: dt.date, end: dt.date) -> Sheet:
     return Sheet(
-        name="Theo thang",
+        name="Theo tháng",
         heading="Thống kê giải quyết thủ tục hành chính theo tháng",
         notes=[agency_name, period_text(start, end)],
         columns=MONTHLY_COLUMNS,
@@ -218,14 +218,14 @@ def province_report_sheets(
     return [
         _report_sheet(
             by_field,
-            name="Theo linh vuc",
+            name="Theo lĩnh vực",
             heading="Tình hình giải quyết thủ tục hành chính theo lĩnh vực",
             notes=notes,
             first="Lĩnh vực",
         ),
         _report_sheet(
             by_agency,
-            name="Theo co quan",
+            name="Theo cơ quan",
             heading="Tình hình giải quyết thủ tục hành chính theo cơ quan",
             notes=notes,
             first="Cơ quan",
@@ -253,7 +253,7 @@ def scorecard_sheet(card, *, agency_name: str) -> Sheet:
     totals = [None, None, "Tổng điểm", None, None, None, card.total_points, card.max_points]
     scope = card.scope
     return Sheet(
-        name="Chi so 766",
+        name="Chỉ số 766",
         heading="Bộ chỉ số chỉ đạo, điều hành và đánh giá chất lượng phục vụ (Quyết định 766/QĐ-TTg)",
         notes=[
             agency_name,
@@ -386,7 +386,7 @@ def drilldown_sheet(queryset, *, indicator, part_label: str, agency_name: str, s
     if cut:
         notes.append(f"Chỉ ghi {ROW_LIMIT:,} dòng đầu; hãy chọn khoảng thời gian ngắn hơn.".replace(",", "."))
     return Sheet(
-        name=f"Chi so {indicator.code}"[:31],
+        name=f"Chỉ số {indicator.code}"[:31],
         heading=heading,
         notes=notes,
         columns=columns,

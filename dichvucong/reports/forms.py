@@ -14,6 +14,7 @@ from dichvucong.reports.scorecard import Scope, agencies_under
 
 DATE_FORMATS = ["%d/%m/%Y"]
 MAX_DAYS = 3 * 366
+FIRST_DAY = datetime.date(2015, 1, 1)  # the earliest month the reports (and the public statistics) offer
 
 
 def last_month(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
@@ -27,7 +28,7 @@ class ScopeForm(forms.Form):
         label="Tháng",
         required=False,
         max_length=7,
-        help_text="Ví dụ: 11/2026. Để trống nếu chọn từ ngày – đến ngày.",
+        help_text="Tháng/năm, ví dụ 11/2026. Để trống nếu nhập từ ngày – đến ngày.",
     )
     tu_ngay = forms.DateField(
         label="Từ ngày",
@@ -60,7 +61,7 @@ class ScopeForm(forms.Form):
         self.fields["linh_vuc"].error_messages["invalid_choice"] = "Lĩnh vực không hợp lệ."
         for name in ("tu_ngay", "den_ngay"):
             self.fields[name].error_messages["invalid"] = (
-                "Hãy nhập ngày theo dạng ngày/tháng/năm, ví dụ 01/11/2026."
+                f"{self.fields[name].label}: nhập ngày theo dạng ngày/tháng/năm, ví dụ 01/11/2026."
             )
 
     def clean_thang(self) -> tuple[datetime.date, datetime.date] | None:
@@ -71,7 +72,9 @@ class ScopeForm(forms.Form):
             month, year = (int(part) for part in raw.split("/"))
             first = datetime.date(year, month, 1)
         except (ValueError, TypeError):
-            raise forms.ValidationError("Hãy nhập tháng theo dạng tháng/năm, ví dụ 11/2026.") from None
+            raise forms.ValidationError("Tháng: nhập theo dạng tháng/năm, ví dụ 11/2026.") from None
+        if first < FIRST_DAY:
+            raise forms.ValidationError(f"Tháng: chọn từ tháng {FIRST_DAY:%m/%Y} trở về sau.")
         return first, first.replace(day=calendar.monthrange(year, month)[1])
 
     def clean_thu_tuc(self):
@@ -86,7 +89,11 @@ class ScopeForm(forms.Form):
         start, end = data.get("tu_ngay"), data.get("den_ngay")
         if self.errors:
             return data
-        if month and not (start or end):
+        if month and (start or end):
+            raise forms.ValidationError(
+                "Chỉ chọn một cách: nhập Tháng, hoặc nhập Từ ngày và Đến ngày (để trống Tháng)."
+            )
+        if month:
             start, end = month
         elif start or end:
             if not (start and end):
@@ -95,6 +102,8 @@ class ScopeForm(forms.Form):
             start, end = last_month()
         if end < start:
             raise forms.ValidationError("Đến ngày phải bằng hoặc sau từ ngày.")
+        if start < FIRST_DAY:
+            raise forms.ValidationError(f"Từ ngày: chọn từ ngày {FIRST_DAY:%d/%m/%Y} trở về sau.")
         if (end - start).days > MAX_DAYS:
             raise forms.ValidationError("Kỳ báo cáo dài nhất là 3 năm.")
         data["start"], data["end"] = start, end
@@ -112,3 +121,12 @@ class ScopeForm(forms.Form):
         return Scope(
             data["start"], data["end"], agency_ids, data.get("thu_tuc") or None, data.get("linh_vuc")
         )
+
+
+class MonthlyReportForm(ScopeForm):
+    """The monthly report's choices: the period and the agency (the report covers every field)."""
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        del self.fields["linh_vuc"]
+        del self.fields["thu_tuc"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from dichvucong.agencies.models import Agency
@@ -238,16 +238,19 @@ def procedure_sets(scope: Scope, period: Period) -> dict[str, dict[str, set[int]
     partial = {p for p, levels in by_procedure.items() if SERVICE_PARTIAL in levels} - full
     everything = set(by_procedure)
     online_offerings = {pk for pk, _p, level in offerings if level in ONLINE_LEVELS}
+    # One probe per offering / procedure ("is there one such dossier?") rather than reading every dossier of
+    # the period: the period may hold hundreds of thousands, the offerings are a few hundred.
+    received = _received_dossiers(scope, period)
     with_dossiers = set(
-        _received_dossiers(scope, period)
-        .filter(channel=Channel.ONLINE, offering_id__in=online_offerings)
-        .values_list("offering_id", flat=True)
+        AgencyProcedure.objects.filter(pk__in=online_offerings)
+        .filter(Exists(received.filter(channel=Channel.ONLINE, offering_id=OuterRef("pk"))))
+        .values_list("pk", flat=True)
     )
     fee_bearing = fee_bearing_procedures(scope)
     integrated = set(
-        _received_dossiers(scope, period)
-        .filter(procedure_id__in=fee_bearing, payment_requests__gross_amount__gt=0)
-        .values_list("procedure_id", flat=True)
+        Procedure.objects.filter(pk__in=fee_bearing)
+        .filter(Exists(received.filter(procedure_id=OuterRef("pk"), payment_requests__gross_amount__gt=0)))
+        .values_list("pk", flat=True)
     )
     return {
         "3.1": {"all": everything, "online": full | partial, "full": full, "partial": partial,
@@ -379,10 +382,13 @@ def dossier_tally(scope: Scope, period: Period, *, direct: bool = False) -> Tall
     return aggregates.tally(scope=scope, period=period)
 
 
-def build_scorecard(*, scope: Scope, direct: bool = False, now: datetime.datetime | None = None) -> Scorecard:
+def build_scorecard(
+    *, scope: Scope, direct: bool = False, now: datetime.datetime | None = None, tally: Tally | None = None
+) -> Scorecard:
+    """``tally``: the dossier tally of the scope when already at hand (``monthly_and_total``)."""
     period = period_of(scope, now=now)
     indicators = indicators_from(
-        dossier_tally(scope, period, direct=direct),
+        tally if tally is not None else dossier_tally(scope, period, direct=direct),
         procedure_sets(scope, period),
         feedback_sets(scope, period),
     )
@@ -480,14 +486,37 @@ def row_from(key: str, label: str, tally: Tally) -> Row:
     )
 
 
+def monthly_and_total(*, scope: Scope, now: datetime.datetime | None = None) -> tuple[list[Row], Tally]:
+    """The month rows of ``breakdown(by="month")`` and the dossier tally of the whole scope (for
+    ``build_scorecard(tally=…)``), from the same three queries (the public statistics page)."""
+    from dichvucong.reports import aggregates
+
+    now = now or timezone.now()
+    months = _months(scope.start, scope.end)
+    subs = [
+        Scope(first, last, scope.agency_ids, scope.procedure_id, scope.field_id) for first, last in months
+    ]
+    tallies, total = aggregates.tallies_by_period(
+        scope=scope, periods=[period_of(sub, now=now) for sub in subs], span=period_of(scope, now=now)
+    )
+    rows = [
+        row_from(first.strftime("%Y-%m"), first.strftime("%m/%Y"), tally)
+        for (first, _last), tally in zip(months, tallies, strict=True)
+    ]
+    return rows, total
+
+
 def breakdown(*, scope: Scope, by: str, direct: bool = False) -> list[Row]:
     from dichvucong.reports import aggregates
 
+    if by == "month" and not direct:  # every month in three queries, not three per month
+        return monthly_and_total(scope=scope)[0]
     if by == "month":
+        now = timezone.now()
         rows = []
         for first, last in _months(scope.start, scope.end):
             sub = Scope(first, last, scope.agency_ids, scope.procedure_id, scope.field_id)
-            tally = dossier_tally(sub, period_of(sub), direct=direct)
+            tally = dossier_tally(sub, period_of(sub, now=now), direct=True)
             rows.append(row_from(first.strftime("%Y-%m"), first.strftime("%m/%Y"), tally))
         return rows
     period = period_of(scope)

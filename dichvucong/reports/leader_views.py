@@ -1,5 +1,6 @@
 """Leaders' downloads, as Excel and PDF: the QĐ 766 scorecard, the records behind one of its numbers, and the
-monthly report a province sends (received, resolved on time and late, pending; by field and by agency).
+monthly report a province sends (received, resolved on time and late, pending; by field and by agency), which
+also has a page of its own (``monthly_report_page``: the period form, both tables, the download links).
 
 Access is the staff scorecard's, read by the same form and checks (``reports.views``): staff with a reporting
 role see their agencies and everything under them, system administrators the whole province. Asking for an
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET
 from dichvucong.agencies.models import Agency
 
 from . import exports, exports_pdf, exports_xlsx, views
+from .forms import MonthlyReportForm
 from .scorecard import Scope, breakdown, drilldown, scorecard
 
 FORMATS = {"xlsx": exports_xlsx.CONTENT_TYPE, "pdf": exports_pdf.CONTENT_TYPE}
@@ -89,16 +91,59 @@ def monthly_report_export(request: HttpRequest, fmt: str) -> HttpResponse:
     scope = _scope_or_refusal(request)
     if isinstance(scope, HttpResponse):
         return scope
-    sheets = exports.province_report_sheets(
-        by_field=breakdown(scope=scope, by="field"),
-        by_agency=breakdown(scope=scope, by="agency"),
-        agency_name=scope_name(scope),
-        start=scope.start,
-        end=scope.end,
-    )
+    sheets = _report_sheets(scope)
     return _download(
         sheets,
         name=_file_name("bao-cao-thang", scope),
         fmt=fmt,
         title="Báo cáo giải quyết thủ tục hành chính",
     )
+
+
+def _report_sheets(scope: Scope) -> list:
+    return exports.province_report_sheets(
+        by_field=breakdown(scope=scope, by="field"),
+        by_agency=breakdown(scope=scope, by="agency"),
+        agency_name=scope_name(scope),
+        start=scope.start,
+        end=scope.end,
+    )
+
+
+def _table(sheet) -> dict:
+    """A sheet as the page shows it: (text, is a number) per cell."""
+
+    def cells(values: list) -> list[tuple[str, bool]]:
+        return [
+            (exports.display(v, c.kind), c.kind != "text") for v, c in zip(values, sheet.columns, strict=True)
+        ]
+
+    return {
+        "heading": sheet.heading,
+        "columns": sheet.columns,
+        "rows": [cells(row) for row in sheet.rows],
+        "totals": cells(sheet.totals) if sheet.totals else None,
+    }
+
+
+@views.reports_required
+@require_GET
+def monthly_report_page(request: HttpRequest) -> HttpResponse:
+    """The monthly report on screen: received, resolved on time and late, pending, by field and by agency,
+    for a month or a date range (last month by default) and an agency the user may see."""
+    base = views.scope_form(request)
+    form = MonthlyReportForm(
+        request.GET if request.GET else {}, agencies=base.agencies, all_visible=base.all_visible
+    )
+    context: dict = {"form": form, "tables": [], "scope": None}
+    if form.is_valid():
+        scope = form.scope()
+        query = views.form_query(scope)
+        context.update(
+            scope=scope,
+            place=scope_name(scope),
+            tables=[_table(sheet) for sheet in _report_sheets(scope)],
+            export_query=query,
+        )
+    status = 200 if form.is_valid() or not request.GET else 400
+    return render(request, "reports/monthly.html", context, status=status)

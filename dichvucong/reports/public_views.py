@@ -25,9 +25,10 @@ from django.views.decorators.http import require_safe
 from dichvucong.agencies.models import Agency
 from dichvucong.core.ratelimit import client_ip, hit
 
-from . import charts, exports, exports_xlsx
+from . import charts, exports, exports_xlsx, indicators
 from .charts import Series
-from .scorecard import Row, Scope, agencies_under, breakdown, scorecard
+from .points import HUNDRED
+from .scorecard import Row, Scope, agencies_under
 
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 36
@@ -102,13 +103,14 @@ class StatisticsForm(forms.Form):
         text = self.cleaned_data.get(name, "")
         if not text:
             return None
+        label = self.fields[name].label  # the summary at the top lists both fields' errors: say which
         month = parse_month(text)
         if month is None:
-            raise forms.ValidationError("Nhập tháng theo dạng tháng/năm, ví dụ 03/2026.")
+            raise forms.ValidationError(f"{label}: nhập tháng theo dạng tháng/năm (mm/yyyy), ví dụ 03/2026.")
         this_month = timezone.localdate().replace(day=1)
         if month.year < FIRST_YEAR or month > this_month:
             raise forms.ValidationError(
-                f"Chọn một tháng từ 01/{FIRST_YEAR} đến tháng này ({this_month:%m/%Y})."
+                f"{label}: chọn một tháng từ 01/{FIRST_YEAR} đến tháng này ({this_month:%m/%Y})."
             )
         return month
 
@@ -127,11 +129,11 @@ class StatisticsForm(forms.Form):
         elif not start and not end:
             start, end = default_start, default_end
         if start > end:
-            self.add_error("den_thang", "Tháng kết thúc phải sau hoặc bằng tháng bắt đầu.")
+            self.add_error("den_thang", "Đến tháng: phải bằng hoặc sau Từ tháng.")
             return data
         months = (end.year - start.year) * 12 + end.month - start.month + 1
         if months > MAX_MONTHS:
-            self.add_error("den_thang", f"Chỉ xem được tối đa {MAX_MONTHS} tháng một lần.")
+            self.add_error("den_thang", f"Đến tháng: chỉ xem được tối đa {MAX_MONTHS} tháng một lần.")
             return data
         data["start"], data["end"] = start, end
         return data
@@ -170,9 +172,10 @@ def statistics(*, agency: Agency | None, start: dt.date, end: dt.date):
     if found is not None:
         return found
     scope = Scope(start=start, end=month_end(end), agency_ids=agencies_under(agency.pk) if agency else None)
-    by_key = {row.key: row for row in breakdown(scope=scope, by="month")}
+    month_rows, tally = indicators.monthly_and_total(scope=scope)  # one pass for the table and the card
+    by_key = {row.key: row for row in month_rows}
     rows = [by_key.get(f"{m:%Y-%m}") or _zero_row(m) for m in month_keys(start, end)]
-    result = (rows, scorecard(scope=scope))
+    result = (rows, indicators.build_scorecard(scope=scope, tally=tally))
     cache.set(key, result, DATA_SECONDS)
     return result
 
@@ -261,6 +264,10 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         return _cacheable(request, response)
 
     query = {"co_quan": code, "tu_thang": f"{start:%m/%Y}", "den_thang": f"{end:%m/%Y}"}
+    if valid:  # the boxes show the period in use (a bad choice keeps what was typed, with its errors)
+        form = StatisticsForm(
+            initial={"co_quan": code, "tu_thang": query["tu_thang"], "den_thang": query["den_thang"]}
+        )
     context = {
         "form": form,
         "agency": agency,
@@ -272,11 +279,12 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         "table": [_cells(exports.monthly_values(r)) for r in rows],
         "totals": _cells(exports.monthly_totals(rows)),
         "indicators": [
-            (i, exports.display(i.percent, "percent"), exports.display(i.points, "decimal"))
+            (i, _rate(i), exports.display(i.points, "decimal") if i.max_points else "—")
             for i in card.indicators
         ],
         "total_points": exports.display(card.total_points, "decimal"),
         "max_points": exports.display(card.max_points, "decimal"),
+        "missing_points": exports.display(HUNDRED - card.max_points, "decimal"),
         "charts": _charts(rows, place),
         "card": card,
         "shown_default": bool(request.GET) and not valid,
@@ -284,6 +292,15 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         "xlsx_query": urlencode({**query, "format": "xlsx"}),
     }
     return _cacheable(request, render(request, "reports/public/statistics.html", context), cache=valid)
+
+
+def _rate(indicator) -> str:
+    """The percentage, or for 2.2 (not scored) the average time in working days."""
+    if indicator.code == "2.2":
+        return (
+            f"{exports.display(indicator.percent, 'decimal')} ngày" if indicator.percent is not None else "–"
+        )
+    return exports.display(indicator.percent, "percent")
 
 
 def _cells(values: list) -> list[tuple[str, bool]]:

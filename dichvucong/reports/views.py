@@ -58,7 +58,10 @@ def scorecard_page(request: HttpRequest) -> HttpResponse:
                     ],
                 }
             )
-    return render(request, "reports/scorecard.html", {"form": form, "card": card, "rows": rows})
+    context = {"form": form, "card": card, "rows": rows}
+    if card:
+        context["export_query"] = form_query(card.scope)
+    return render(request, "reports/scorecard.html", context)
 
 
 PART_LABELS = {
@@ -163,12 +166,14 @@ def drilldown_page(request: HttpRequest) -> HttpResponse:
             "part_label": PART_LABELS.get(part, part),
             "scope": scope,
             "query": query.urlencode(),
-            "back_query": _back_query(scope),
+            "back_query": form_query(scope),
         },
     )
 
 
-def _back_query(scope: Scope) -> str:
+def form_query(scope: Scope) -> str:
+    """The query string that gives ``scope`` back through ``ScopeForm`` (the scorecard page, the monthly
+    report page and the downloads): its one agency, or none for the default set of the user's agencies."""
     from urllib.parse import urlencode
 
     params = scope_query(scope)

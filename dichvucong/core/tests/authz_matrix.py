@@ -256,6 +256,7 @@ WEB: dict[str, Route] = {
     "public_stats:statistics": r(PUBLIC),
     "reports:scorecard": r(xy(*RECEPTION)),
     "reports:drilldown": r(xy(*RECEPTION), strict=False, note="404 without an indicator"),
+    "reports:monthly": r(xy(*RECEPTION)),
     "report_exports:scorecard": r(xy(*RECEPTION), fmt="=xlsx"),
     "report_exports:monthly": r(xy(*RECEPTION), fmt="=pdf"),
     "report_exports:drilldown": r(xy(*RECEPTION), strict=False, note="404 without an indicator", fmt="=xlsx"),

@@ -76,6 +76,21 @@ def test_aggregates_match_the_direct_formula(tree, seed):
         assert indicators.breakdown(scope=scope, by=by) == indicators.breakdown(
             scope=scope, by=by, direct=True
         )
+    # the months in one pass (aggregates.tallies_by_period), also for periods cut mid-month and for one
+    # agency, say what the direct formula says month by month
+    for scope in (
+        Scope(datetime.date(2026, 9, 15), datetime.date(2026, 12, 20)),
+        Scope(datetime.date(2026, 10, 3), datetime.date(2026, 10, 29), agencies_under(tree["a"].pk)),
+        scopes[2],
+    ):
+        assert indicators.breakdown(scope=scope, by="month") == indicators.breakdown(
+            scope=scope, by="month", direct=True
+        ), scope
+        # and the whole period's tally from the same pass (the public page's scorecard) is the scorecard's
+        _rows, total = indicators.monthly_and_total(scope=scope, now=AFTER)
+        assert indicators.build_scorecard(scope=scope, tally=total, now=AFTER) == indicators.build_scorecard(
+            scope=scope, direct=True, now=AFTER
+        ), scope
 
 
 def test_a_transition_refreshes_the_facts(tree, django_capture_on_commit_callbacks):

@@ -38,17 +38,18 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from conftest import load_demo_province
 from dichvucong.accounts.models import User
 from dichvucong.agencies.models import Agency
-from dichvucong.core.management.commands.ensure_demo_logins import DEMO_PASSWORD
-from dichvucong.dossiers.models import Dossier, DossierEvent
+from dichvucong.core.management.commands.ensure_demo_logins import DEMO_CITIZEN, DEMO_PASSWORD
+from dichvucong.dossiers.models import Dossier, DossierEvent, Status
 from dichvucong.payments.models import PaymentRequest
 from dichvucong.ratings.models import Rating
 from dichvucong.reports import indicators
-from dichvucong.reports.demo_history import AGENCY_CODE, MARK, previous_month
+from dichvucong.reports.demo_history import AGENCY_CODE, MARK, UNRATED, previous_month
 from dichvucong.reports.scorecard import Scope, agencies_under, drilldown
 from dichvucong.reports.selectors import report_root_agencies
 
@@ -111,7 +112,7 @@ def test_the_demo_scorecard_matches_the_hand_computation(settings, tmp_path):
     assert ratings == {f"{MARK}02": 5, f"{MARK}03": 2}
 
 
-def test_the_history_is_backdated_consistently_and_loads_once(settings, tmp_path):
+def test_the_history_is_backdated_consistently_and_loads_once(settings, tmp_path, client):
     load_with_history(settings, tmp_path)
     first, last = previous_month()
     demo = Dossier.objects.filter(client_ref__startswith=MARK)
@@ -143,3 +144,17 @@ def test_the_history_is_backdated_consistently_and_loads_once(settings, tmp_path
     assert leader.check_password(DEMO_PASSWORD)
     assert [a.code for a in report_root_agencies(user=leader)] == [AGENCY_CODE]
     assert indicators.build_scorecard(scope=demo_scope()) == card
+
+    # the demo citizen owns the history's dossiers: 01 is returned and not rated, so signing in as
+    # 038090012345 one can try the rating (the dossier page offers it, the rating page shows its form)
+    citizen = User.objects.get(username=DEMO_CITIZEN["username"])
+    assert citizen.check_password(DEMO_PASSWORD)
+    unrated = Dossier.objects.get(client_ref=f"{MARK}{UNRATED}")
+    assert unrated.applicant_id == citizen.pk and unrated.status == Status.RETURNED
+    assert not Rating.objects.filter(dossier=unrated).exists()
+    client.force_login(citizen)
+    detail = client.get(reverse("dossiers:detail", args=[unrated.public_id]))
+    rate_url = reverse("ratings:rate", args=[unrated.public_id])
+    assert detail.status_code == 200 and rate_url in detail.content.decode()
+    form = client.get(rate_url)
+    assert form.status_code == 200 and 'name="level"' in form.content.decode()

@@ -163,6 +163,6 @@ def test_empty_sheets_render_in_every_format():
     )
     assert PdfReader(io.BytesIO(pdf_bytes(sheets, title="x"))).pages
     wb = load_workbook(io.BytesIO(xlsx_bytes(sheets)))
-    assert wb.sheetnames == ["Theo linh vuc", "Theo co quan"]
-    totals = wb["Theo linh vuc"][header_row(sheets[0]) + 1]
+    assert wb.sheetnames == ["Theo lĩnh vực", "Theo cơ quan"]
+    totals = wb["Theo lĩnh vực"][header_row(sheets[0]) + 1]
     assert [c.value for c in totals[1:4]] == ["Tổng cộng", 0, 0]

@@ -110,14 +110,14 @@ def test_monthly_report_for_province_staff_covers_every_agency(client, world):
     Totals: received 4, online 1, resolved 3, on time 2, late 1, pending 1."""
     login_with_second_factor(client, world["province_staff"])
     wb = workbook(client.get(f"{MONTHLY}.xlsx", PERIOD))
-    assert wb.sheetnames == ["Theo linh vuc", "Theo co quan"]
-    agencies = wb["Theo co quan"]
+    assert wb.sheetnames == ["Theo lĩnh vực", "Theo cơ quan"]
+    agencies = wb["Theo cơ quan"]
     rows = rows_of(agencies, 6)
     by_name = {row[1]: row for row in rows}
     assert by_name["UBND phường Hạc Thành"][2:9] == [3, 1, 3, 2, 1, 0, 0]
     assert by_name["UBND phường Sầm Sơn"][2:8] == [1, 0, 0, 0, 0, 1]
     assert by_name["Tổng cộng"][2:8] == [4, 1, 3, 2, 1, 1]
-    fields = {row[1]: row for row in rows_of(wb["Theo linh vuc"], 6)}
+    fields = {row[1]: row for row in rows_of(wb["Theo lĩnh vực"], 6)}
     assert fields["Hộ tịch"][2] == 4
     text = pdf_text(client.get(f"{MONTHLY}.pdf", PERIOD))
     assert "Hộ tịch" in text and "UBND phường Sầm Sơn" in text and "Tổng cộng" in text
@@ -186,7 +186,7 @@ def test_unknown_format_is_not_found(client, world):
 def test_an_empty_period_exports_zeros(client, world):
     login_with_second_factor(client, world["province_staff"])
     wb = workbook(client.get(f"{MONTHLY}.xlsx", {"tu_ngay": "01/01/2021", "den_ngay": "31/01/2021"}))
-    totals = rows_of(wb["Theo co quan"], 6)[-1]
+    totals = rows_of(wb["Theo cơ quan"], 6)[-1]
     assert totals[1:4] == ["Tổng cộng", 0, 0]
     assert "Tổng cộng" in pdf_text(
         client.get(f"{MONTHLY}.pdf", {"tu_ngay": "01/01/2021", "den_ngay": "31/01/2021"})

@@ -51,7 +51,7 @@ def params(w, agency=None, **extra) -> dict:
 
 def table_rows(html: str) -> dict[str, list[str]]:
     """The monthly table's body and foot as {first cell: other cells} (the page's own markup)."""
-    start = html.index('<table class="stats-table">')
+    start = html.index('<table class="stats-table stats-table-sticky">')
     chunk = html[start : html.index("</table>", start) + len("</table>")]
     root = ET.fromstring(chunk)  # noqa: S314 (our own page, under test)
     rows = {}
@@ -140,11 +140,11 @@ def test_a_period_without_data_shows_zeros(client, world):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ({"tu_thang": "13/2026"}, "Nhập tháng theo dạng tháng/năm"),
-        ({"tu_thang": "<script>"}, "Nhập tháng theo dạng tháng/năm"),
-        ({"tu_thang": "05/2025", "den_thang": "01/2025"}, "Tháng kết thúc phải sau"),
+        ({"tu_thang": "13/2026"}, "Từ tháng: nhập tháng theo dạng tháng/năm"),
+        ({"tu_thang": "<script>"}, "Từ tháng: nhập tháng theo dạng tháng/năm"),
+        ({"tu_thang": "05/2025", "den_thang": "01/2025"}, "Đến tháng: phải bằng hoặc sau Từ tháng"),
         ({"tu_thang": "01/2020", "den_thang": "12/2025"}, "tối đa 36 tháng"),
-        ({"tu_thang": "01/2000"}, "Chọn một tháng từ 01/2015"),
+        ({"tu_thang": "01/2000"}, "Từ tháng: chọn một tháng từ 01/2015"),
         ({"co_quan": "không-có"}, "Không tìm thấy cơ quan"),
         ({"format": "exe"}, "Chỉ tải được tệp CSV hoặc Excel"),
     ],
@@ -192,7 +192,10 @@ def test_footer_links_to_the_page(client, db):
 
 
 def test_months_of_the_period_fill_missing_rows(monkeypatch, world):
-    monkeypatch.setattr(public_views, "breakdown", lambda **kwargs: [])
+    real = public_views.indicators.monthly_and_total
+    monkeypatch.setattr(
+        public_views.indicators, "monthly_and_total", lambda **kwargs: ([], real(**kwargs)[1])
+    )
     m = world["month"]
     rows, _card = public_views.statistics(agency=None, start=m, end=add_months(m, 2))
     assert [r.key for r in rows] == [f"{add_months(m, i):%Y-%m}" for i in range(3)]

@@ -81,5 +81,5 @@ def test_charts_and_table_without_javascript_at_360_px(live_server, page_without
     page.get_by_label("Từ tháng").fill("13/2026")
     page.get_by_role("button", name="Xem thống kê").click()
     assert page.get_by_role("alert").is_visible()
-    assert "Nhập tháng theo dạng tháng/năm" in page.get_by_role("alert").inner_text()
+    assert "Từ tháng: nhập tháng theo dạng tháng/năm" in page.get_by_role("alert").inner_text()
     assert page.locator("svg[role=img]").count() == 3
