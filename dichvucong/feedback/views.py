@@ -73,6 +73,11 @@ def vote(request: HttpRequest, code: str) -> HttpResponse:
     return redirect(back + (f"#pakn-{feedback.code}" if on_list else ""))
 
 
+def _posted(request: HttpRequest):
+    """The POST data of a POST (even an empty one, which must show its errors), else None (unbound)."""
+    return request.POST if request.method == "POST" else None
+
+
 # --- submission -----------------------------------------------------------------------------------------
 
 
@@ -116,7 +121,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         initial["procedure_code"] = request.GET["thu-tuc"][:40]
     if reraises is not None:
         initial.update(title=f"Phản ánh lại: {reraises.public_title}"[:300])
-    form = forms.SubmitForm(request.POST or None, initial=initial, signed_in=signed_in)
+    form = forms.SubmitForm(_posted(request), initial=initial, signed_in=signed_in)
     if request.method == "POST" and (verified_account or not signed_in) and form.is_valid():
         data = form.cleaned_data
         draft = _draft(data, sender_name=data.get("sender_name", ""))
@@ -178,7 +183,7 @@ def _verify_step(request: HttpRequest, challenge: str, purpose: str, on_success,
         messages.error(request, "Phiên xác thực đã hết hạn. Vui lòng thực hiện lại.")
         return redirect("feedback:submit" if purpose == SUBMIT else "feedback:follow")
     target, _payload = pending
-    form = forms.CodeForm(request.POST or None)
+    form = forms.CodeForm(_posted(request))
     if request.method == "POST" and request.POST.get("action") == "resend":
         form = forms.CodeForm()
         try:
@@ -222,7 +227,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 def follow(request: HttpRequest) -> HttpResponse:
     """Anonymous senders find their feedback by its code and the contact they proved (a new code is sent)."""
-    form = forms.LookupForm(request.POST or None, initial={"code": request.GET.get("ma", "")[:30]})
+    form = forms.LookupForm(_posted(request), initial={"code": request.GET.get("ma", "")[:30]})
     if request.method == "POST" and form.is_valid():
         code, target = form.cleaned_data["code"], form.cleaned_data["contact"]
         if request.session.get(SESSION_ACCESS, {}).get(code) == target.value:
@@ -255,7 +260,7 @@ def follow_verify(request: HttpRequest, challenge: str) -> HttpResponse:
 def sender_detail(request: HttpRequest, code: str) -> HttpResponse:
     contact_value = request.session.get(SESSION_ACCESS, {}).get(code, "")
     feedback = selectors.sender_get(code=code, user=request.user, contact_value=contact_value)
-    form = forms.AddInfoForm(request.POST or None)
+    form = forms.AddInfoForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.feedback_add_info(

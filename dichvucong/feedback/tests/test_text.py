@@ -37,8 +37,9 @@ def test_plain_text_answers_keep_their_paragraphs_and_are_escaped():
 
 def test_text_with_inline_tags_gets_paragraphs_and_line_breaks_and_b_i_become_strong_em():
     raw = (
-        "Kính gửi ông A,\r\n\r\nỦy ban <b>đã nhắc nhở</b> cán bộ.  \nLiên hệ <I class=\"x\">bộ phận một cửa</I>."
-        "\n \n\nTrân trọng, <a href=\"https://dichvucong.gov.vn\">cổng</a><script>x()</script>"
+        "Kính gửi ông A,\r\n\r\nỦy ban <b>đã nhắc nhở</b> cán bộ.  \n"
+        'Liên hệ <I class="x">bộ phận một cửa</I>.'
+        '\n \n\nTrân trọng, <a href="https://dichvucong.gov.vn">cổng</a><script>x()</script>'
     )
     assert sanitise_answer(raw) == (
         "<p>Kính gửi ông A,</p>"
@@ -64,6 +65,18 @@ def test_a_plain_text_draft_comes_back_as_typed():
 
 def test_the_help_text_names_what_is_kept():
     help_text = str(AnswerForm().fields["answer"].help_text)
-    for allowed in ("<b>", "<strong>", "<i>", "<em>", "<ul>", "<ol>", "<li>", "<p>", "<br>", "<a href", "http"):
+    for allowed in (
+        "<b>",
+        "<strong>",
+        "<i>",
+        "<em>",
+        "<ul>",
+        "<ol>",
+        "<li>",
+        "<p>",
+        "<br>",
+        "<a href",
+        "http",
+    ):
         assert allowed in help_text
     assert "dòng trống" in help_text and "xuống dòng" in help_text
