@@ -20,7 +20,7 @@ WORK_LINKS = (
     ),
     ("receptionist", "payments:staff_list", _("Phí, lệ phí")),
     (
-        "receptionist specialist head_of_unit leader agency_admin",
+        "receptionist specialist head_of_unit leader agency_admin system_admin",
         "feedback:staff_queue",
         _("Phản ánh, kiến nghị"),
     ),

@@ -1,16 +1,21 @@
 """Feedback (PAKN) over the API.
 
 - ``GET /phan-anh-kien-nghi``, ``GET /phan-anh-kien-nghi/{code}``: published answers (masked copies), public.
+- ``POST /phan-anh-kien-nghi/{code}/danh-gia``: a signed-in citizen likes or dislikes a published answer, once
+  per account (staff accounts 403; already voted 409 ``once``). Anonymous readers only see the counts.
 - ``POST /phan-anh-kien-nghi``: a signed-in person with a verified phone or e-mail sends feedback (people
   without an account use the web form and its one-time code).
 - ``/phan-anh-kien-nghi/can-bo/…``: the queue and the actions of staff (a role at the holding agency and the
-  second factor). Another agency's feedback is 404; a refused action 409 ``{detail, code}``; bad input 422.
+  second factor); a system administrator (with the second factor) also sees what awaits routing at any
+  agency (``tab=routing``) and routes it. Another agency's feedback is 404; a refused action 409
+  ``{detail, code}``; bad input 422.
 """
 
 from __future__ import annotations
 
 import datetime
 import uuid
+from typing import Literal
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -21,7 +26,7 @@ from dichvucong.catalogue.models import Procedure
 from dichvucong.core.api_schemas import FormErrors, Message
 from dichvucong.core.ratelimit import client_ip
 from dichvucong.dossiers.models import Dossier
-from dichvucong.feedback import clocks, selectors, services
+from dichvucong.feedback import clocks, selectors, services, votes
 from dichvucong.feedback.models import Feedback, Subject
 
 router = Router(tags=["Phản ánh, kiến nghị"])
@@ -74,6 +79,9 @@ class SubmitIn(Schema):
     title: str = Field(max_length=300)
     content: str = Field(max_length=10_000)
     procedure_code: str = Field("", max_length=40)
+    place_code: str = Field(
+        "", max_length=20, description="Nơi thực hiện (không bắt buộc): mã một cơ quan thực hiện thủ tục"
+    )
     agency_code: str = Field("", max_length=20)
     dossier_code: str = Field("", max_length=40)
     reraises_code: str = Field("", max_length=30)
@@ -163,6 +171,32 @@ def published_one(request: HttpRequest, code: str):
         return Status(404, {"detail": "Không tìm thấy phản ánh đã công khai."})
 
 
+class VoteIn(Schema):
+    value: Literal["like", "dislike"] = Field(description="like: hữu ích; dislike: chưa hài lòng")
+
+
+@router.post(
+    "/phan-anh-kien-nghi/{code}/danh-gia",
+    auth=token_or_session,
+    response={200: PublishedOut, 403: Message, 404: Message, 409: FeedbackConflict},
+    summary="Đánh giá câu trả lời đã công khai (tài khoản người dân, mỗi tài khoản một lần)",
+)
+def vote(request: HttpRequest, code: str, payload: VoteIn):
+    try:
+        feedback = selectors.published_get(code=code)
+    except Http404:
+        return Status(404, {"detail": "Không tìm thấy phản ánh đã công khai."})
+    if not votes.may_vote(request.auth):
+        return Status(403, {"detail": votes.STAFF_MAY_NOT_VOTE})
+    try:
+        votes.feedback_vote(
+            feedback_id=feedback.pk, user=request.auth, value=payload.value, client_ip=client_ip(request)
+        )
+    except services.FeedbackError as error:
+        return Status(409, {"detail": error.message, "code": error.code})
+    return selectors.published_get(code=code)
+
+
 @router.post(
     "/phan-anh-kien-nghi",
     auth=token_or_session,
@@ -173,11 +207,15 @@ def submit(request: HttpRequest, payload: SubmitIn):
     def missing(field: str, message: str):
         return Status(422, {"detail": message, "errors": {field: [message]}})
 
-    procedure = agency = dossier = reraises = None
+    procedure = agency = dossier = reraises = place = None
     if payload.subject == Subject.PROCEDURE:
         procedure = Procedure.objects.filter(code=payload.procedure_code.strip()).first()
         if procedure is None:
             return missing("procedure_code", "Không tìm thấy thủ tục có mã này.")
+        if payload.place_code.strip():
+            place = Agency.objects.filter(code=payload.place_code.strip()).first()
+            if place is None:
+                return missing("place_code", "Không tìm thấy cơ quan có mã này.")
     elif payload.subject == Subject.AGENCY:
         agency = Agency.objects.filter(code=payload.agency_code.strip()).first()
         if agency is None:
@@ -196,12 +234,13 @@ def submit(request: HttpRequest, payload: SubmitIn):
         agency=agency,
         dossier=dossier,
         reraises=reraises,
+        place=place,
     )
     try:
         feedback = services.feedback_submit(draft=draft, sender=request.auth, client_ip=client_ip(request))
     except services.FeedbackError as error:
-        if error.field == "dossier_code":
-            return missing("dossier_code", error.message)
+        if error.field in ("dossier_code", "place"):
+            return missing("place_code" if error.field == "place" else error.field, error.message)
         return _refused(error)
     return Status(201, feedback)
 
@@ -217,13 +256,15 @@ def mine(request: HttpRequest):
 
 
 def _staff_guard(request: HttpRequest):
-    if not has_second_factor(request) or not selectors.staff_agencies(user=request.auth).exists():
+    if not has_second_factor(request) or not selectors.queue_agencies(user=request.auth).exists():
         return Status(403, {"detail": STAFF_ONLY})
     return None
 
 
 class QueueParams(Schema):
-    tab: str = Field("new", description="new, processing, awaiting_info, awaiting_publish, closed")
+    tab: str = Field(
+        "new", description="routing (chờ phân loại), new, processing, awaiting_info, awaiting_publish, closed"
+    )
     q: str = Field("", max_length=100)
 
 

@@ -152,8 +152,9 @@ class FeedbackEvent(models.Model):
 
 
 class FeedbackVote(models.Model):
-    """One like or dislike of a published answer per reader (a signed-in user or an anonymous cookie key);
-    the unique constraint is what makes "once" hold when two clicks race."""
+    """One like or dislike of a published answer per account (``voter`` "user:<pk>"; rows "anon:…" and
+    "ip:…" are from before votes needed an account); the unique constraint is what makes "once" hold when two
+    clicks race (feedback.votes)."""
 
     class Value(models.TextChoices):
         LIKE = "like", _("Hữu ích")

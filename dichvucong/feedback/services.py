@@ -19,18 +19,19 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from dichvucong.accounts.models import AgencyMembership, StaffRole, User
+from dichvucong.accounts.selectors import is_system_admin
 from dichvucong.agencies.models import Agency
-from dichvucong.catalogue.models import AgencyProcedure, Procedure
+from dichvucong.catalogue.models import Procedure
 from dichvucong.core.text import nfc
 from dichvucong.dossiers.models import Dossier
 from dichvucong.feedback import clocks, limits
 from dichvucong.feedback.contact import EMAIL_KIND, PHONE, VerifiedContact
-from dichvucong.feedback.models import Feedback, FeedbackEvent, FeedbackStatus, FeedbackVote, Subject
+from dichvucong.feedback.models import Feedback, FeedbackEvent, FeedbackStatus, Subject
+from dichvucong.feedback.routing import offers, route_for
 from dichvucong.feedback.text import (
     answer_is_empty,
     mask_personal_data,
@@ -81,11 +82,19 @@ def staff_roles(*, user: User, agency_id: int | None) -> set[str]:
     )
 
 
+def routes_by_hand(*, feedback: Feedback, user: User) -> bool:
+    """A system administrator routes what waits to be routed by hand (``needs_routing``) at any agency."""
+    return feedback.needs_routing and is_system_admin(user=user)
+
+
 def actions_for(*, feedback: Feedback, user: User) -> list[str]:
     """The actions ``user`` may take on ``feedback`` now (for the buttons; each service checks again)."""
     roles = staff_roles(user=user, agency_id=feedback.agency_id)
+    routing = routes_by_hand(feedback=feedback, user=user)
     return [
-        name for name, (sources, allowed) in ACTIONS.items() if feedback.status in sources and roles & allowed
+        name
+        for name, (sources, allowed) in ACTIONS.items()
+        if feedback.status in sources and (roles & allowed or (name == "route" and routing))
     ]
 
 
@@ -95,7 +104,8 @@ def _lock(feedback_id: int) -> Feedback:
 
 def _check(feedback: Feedback, action: str, officer: User) -> None:
     sources, allowed = ACTIONS[action]
-    if not staff_roles(user=officer, agency_id=feedback.agency_id) & allowed:
+    by_hand = action == "route" and routes_by_hand(feedback=feedback, user=officer)
+    if not (staff_roles(user=officer, agency_id=feedback.agency_id) & allowed or by_hand):
         raise FeedbackError("Bạn không có quyền thực hiện thao tác này với phản ánh này.", code="forbidden")
     if feedback.status not in sources:
         raise FeedbackError(
@@ -110,41 +120,6 @@ def _text(value: str, *, field: str, message: str, limit: int = MAX_TEXT) -> str
     if not value:
         raise FeedbackError(message, field=field, code="required")
     return value[:limit]
-
-
-# --- routing -------------------------------------------------------------------------------------------
-
-
-def province_centre() -> Agency | None:
-    """The agency that routes by hand what no single agency is competent for: the setting
-    ``DVC_FEEDBACK_CENTRE_CODE``, else the provincial public-service centre, else the provincial committee."""
-    code = getattr(settings, "DVC_FEEDBACK_CENTRE_CODE", "")
-    if code:
-        return Agency.objects.filter(code=code).first()
-    for kind in (Agency.Kind.PROVINCIAL_SERVICE_CENTRE, Agency.Kind.PROVINCE_COMMITTEE):
-        agency = Agency.objects.filter(kind=kind).order_by("code").first()
-        if agency is not None:
-            return agency
-    return None
-
-
-def route_for(
-    *, subject: str, procedure: Procedure | None, agency: Agency | None, dossier: Dossier | None
-) -> tuple[Agency | None, bool]:
-    """The competent agency, and whether it still has to be routed by hand (sent to the centre)."""
-    if subject == Subject.DOSSIER and dossier is not None:
-        return dossier.agency, False
-    if subject == Subject.AGENCY and agency is not None:
-        return agency, False
-    if subject == Subject.PROCEDURE and procedure is not None:
-        offering_agencies = list(
-            AgencyProcedure.objects.filter(procedure=procedure, is_active=True)
-            .values_list("agency_id", flat=True)
-            .distinct()[:2]
-        )
-        if len(offering_agencies) == 1:
-            return Agency.objects.get(pk=offering_agencies[0]), False
-    return province_centre(), True
 
 
 # --- notifications ---------------------------------------------------------------------------------------
@@ -246,6 +221,8 @@ class FeedbackDraft:
     agency: Agency | None = None
     dossier: Dossier | None = None
     reraises: Feedback | None = None
+    # "Nơi thực hiện": the agency, among those offering ``procedure``, the feedback is about (optional).
+    place: Agency | None = None
 
 
 def _new_code() -> str:
@@ -315,6 +292,13 @@ def feedback_submit(
         )
     if subject == Subject.PROCEDURE and procedure is None:
         raise FeedbackError("Vui lòng chọn thủ tục hành chính.", field="procedure", code="required")
+    place = draft.place if subject == Subject.PROCEDURE and draft.reraises is None else None
+    if place is not None and not offers(place, procedure):
+        raise FeedbackError(
+            "Cơ quan đã chọn không thực hiện thủ tục này. Hãy chọn lại nơi thực hiện hoặc để trống.",
+            field="place",
+            code="place",
+        )
     if subject == Subject.AGENCY and agency is None:
         raise FeedbackError("Vui lòng chọn cơ quan.", field="agency", code="required")
     if subject == Subject.DOSSIER and (
@@ -331,7 +315,9 @@ def feedback_submit(
     if not limits.submission_allowed(contact=contact_key, ip=client_ip):
         raise FeedbackError(limits.SUBMISSION_FLOOD, code="flood")
 
-    routed_to, needs_routing = route_for(subject=subject, procedure=procedure, agency=agency, dossier=dossier)
+    routed_to, needs_routing = route_for(
+        subject=subject, procedure=procedure, agency=agency, dossier=dossier, place=place
+    )
     now = timezone.now()
     with transaction.atomic():
         feedback = Feedback(
@@ -395,6 +381,9 @@ def feedback_receive(*, feedback_id: int, officer: User) -> Feedback:
 
 @transaction.atomic
 def feedback_refuse(*, feedback_id: int, officer: User, reason: str) -> Feedback:
+    """Refuse to receive (before receiving): not within any agency's competence in the province, or not a
+    feedback (a complaint, a denunciation); the "refuse" clock (2 working days) stops, the sender is told
+    why. Another agency is competent: ``feedback_route``."""
     reason = _text(reason, field="reason", message="Vui lòng ghi lý do từ chối tiếp nhận.", limit=2000)
     feedback = _lock(feedback_id)
     _check(feedback, "refuse", officer)
@@ -542,8 +531,9 @@ def feedback_publish(*, feedback_id: int, officer: User) -> Feedback:
 
 @transaction.atomic
 def feedback_return(*, feedback_id: int, officer: User, reason: str) -> Feedback:
-    """Give the feedback back (not within the province's competence, or not a feedback): the running clock
-    stops, the sender is told why."""
+    """Hand the feedback back to the sender without resolving it (a duplicate of one already sent, the sender
+    withdrew it, …), before or after it was received: the running clock stops, the sender is told why.
+    Not within any agency's competence, or not a feedback at all: ``feedback_refuse`` (before receiving)."""
     reason = _text(reason, field="reason", message="Vui lòng ghi lý do trả lại.", limit=2000)
     feedback = _lock(feedback_id)
     _check(feedback, "return", officer)
@@ -586,27 +576,3 @@ def feedback_send_back(*, feedback_id: int, officer: User, reason: str) -> Feedb
         reason=reason,
     )
     return feedback
-
-
-# --- readers' votes ------------------------------------------------------------------------------------
-
-
-def feedback_vote(*, feedback_id: int, voter: str, value: str, client_ip: str = "") -> None:
-    """One like or dislike per reader (``voter``: "user:<pk>" or an anonymous cookie key) of a published
-    answer; the counter moves with an atomic F() increment. FeedbackError when already voted, over the
-    address's limit, or not published (nothing counted)."""
-    if value not in FeedbackVote.Value.values:
-        raise FeedbackError("Lựa chọn không hợp lệ.", code="invalid")
-    if not voter:
-        raise FeedbackError("Không xác định được người đánh giá.", code="invalid")
-    if not Feedback.objects.filter(pk=feedback_id, status=S.PUBLISHED).exists():
-        raise FeedbackError("Chỉ đánh giá được câu trả lời đã công khai.", code="illegal")
-    if not limits.vote_allowed(ip=client_ip):
-        raise FeedbackError(limits.VOTE_FLOOD, code="flood")
-    counter = "likes" if value == FeedbackVote.Value.LIKE else "dislikes"
-    try:
-        with transaction.atomic():
-            FeedbackVote.objects.create(feedback_id=feedback_id, voter=voter[:80], value=value)
-            Feedback.objects.filter(pk=feedback_id).update(**{counter: F(counter) + 1})
-    except IntegrityError:
-        raise FeedbackError("Bạn đã đánh giá câu trả lời này.", code="once") from None

@@ -29,6 +29,12 @@ _ID_NUMBER = re.compile(r"(?<![\d+])\d{3}[ .]?\d{3}[ .]?\d{3}[ .]?\d{3}(?!\d)")
 _PHONE = re.compile(r"(?<![\w+])(?:\(?\+84\)?|84|0)(?:[\s.\-()]?\d){8,10}(?!\d)")
 _PARAGRAPHS = re.compile(r"\n\s*\n")
 _TAG = re.compile(r"</?[a-zA-Z]")
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|br|ul|ol|li|div|h[1-6]|blockquote|table|thead|tbody|tr|td|th|pre|hr|section|article)\b",
+    re.IGNORECASE,
+)
+_B_I = re.compile(r"<(/?)(b|i)(?:\s[^<>]*)?>", re.IGNORECASE)
+_LINE_BREAKS = re.compile(r"[ \t]*\n[ \t]*")
 
 
 def mask_personal_data(text: str, *, names: tuple[str, ...] = ()) -> str:
@@ -49,13 +55,19 @@ def mask_personal_data(text: str, *, names: tuple[str, ...] = ()) -> str:
 def sanitise_answer(raw: str) -> str:
     """A staff answer as safe HTML: p, br, strong, em, ul, ol, li and links (http/https only).
 
-    Plain text (nothing that looks like a tag) keeps its paragraphs and line breaks."""
-    text = (raw or "").replace("\r\n", "\n").strip()
+    - b and i become strong and em (their attributes dropped);
+    - text without block structure (no p, br, list, div, heading, quote or table tag) gets it from its
+      lines: a blank line starts a new paragraph, a single newline becomes <br>; plain text (no tag at all)
+      is escaped first, text with inline tags (strong, em, a) is left to the sanitiser;
+    - then the allowlist: any other tag is dropped (its words kept; script and style with their content)."""
+    text = (raw or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
         return ""
+    text = _B_I.sub(lambda m: f"<{m.group(1)}{'strong' if m.group(2).lower() == 'b' else 'em'}>", text)
     if not _TAG.search(text):
-        paragraphs = [p.strip() for p in _PARAGRAPHS.split(text) if p.strip()]
-        text = "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+        text = _paragraphs(text, escape)
+    elif not _BLOCK_TAG.search(text):
+        text = _paragraphs(text, lambda part: part)
     cleaned = nh3.clean(
         text,
         tags=ALLOWED_TAGS,
@@ -66,6 +78,11 @@ def sanitise_answer(raw: str) -> str:
         clean_content_tags={"script", "style"},
     )
     return cleaned.strip()
+
+
+def _paragraphs(text: str, prepare) -> str:
+    parts = [part.strip() for part in _PARAGRAPHS.split(text) if part.strip()]
+    return "".join(f"<p>{_LINE_BREAKS.sub('<br>', prepare(part))}</p>" for part in parts)
 
 
 def answer_is_empty(html: str) -> bool:

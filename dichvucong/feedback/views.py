@@ -4,8 +4,7 @@ JavaScript (forms POST, server-rendered)."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,62 +17,65 @@ from django.views.decorators.http import require_POST
 
 from dichvucong.accounts.decorators import staff_required
 from dichvucong.core.ratelimit import client_ip
-from dichvucong.feedback import clocks, contact, forms, selectors, services
+from dichvucong.feedback import clocks, contact, forms, selectors, services, votes
 from dichvucong.feedback.models import FeedbackStatus, Subject
 from dichvucong.feedback.text import answer_for_editing
 
-VOTER_COOKIE = "pakn_voter"
 SESSION_ACCESS = "feedback_access"  # {code: contact value proven in this session}
 SUBMIT, LOOKUP = "feedback_submit", "feedback_lookup"
-
-
-def _voter(request: HttpRequest) -> str:
-    if request.user.is_authenticated:
-        return f"user:{request.user.pk}"
-    token = request.COOKIES.get(VOTER_COOKIE, "")
-    if token:
-        return "anon:" + hashlib.blake2b(token.encode(), digest_size=16).hexdigest()
-    return "ip:" + hashlib.blake2b(client_ip(request).encode(), digest_size=16).hexdigest()
-
-
-def _with_voter_cookie(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    if not request.user.is_authenticated and not request.COOKIES.get(VOTER_COOKIE):
-        response.set_cookie(
-            VOTER_COOKIE, secrets.token_urlsafe(18), max_age=365 * 86400, httponly=True, samesite="Lax",
-            secure=request.is_secure(),
-        )  # fmt: skip
-    return response
 
 
 # --- public ----------------------------------------------------------------------------------------------
 
 
+def _vote_context(request: HttpRequest, feedbacks) -> dict:
+    """Who may vote here, the reader's own votes, and where "Đăng nhập để bày tỏ ý kiến" comes back to."""
+    return {
+        "can_vote": votes.may_vote(request.user),
+        "my_votes": selectors.votes_of(user=request.user, feedback_ids=[f.pk for f in feedbacks]),
+        "login_next": f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}",
+    }
+
+
 def public_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:200]
     page = Paginator(selectors.published_list(q=q), 10).get_page(request.GET.get("page"))
-    return _with_voter_cookie(request, render(request, "feedback/list.html", {"page": page, "q": q}))
+    context = {"page": page, "q": q, **_vote_context(request, page.object_list)}
+    return render(request, "feedback/list.html", context)
 
 
 def public_detail(request: HttpRequest, code: str) -> HttpResponse:
     feedback = selectors.published_get(code=code)
-    return _with_voter_cookie(request, render(request, "feedback/detail.html", {"feedback": feedback}))
+    context = {"feedback": feedback, **_vote_context(request, [feedback])}
+    return render(request, "feedback/detail.html", context)
 
 
 @require_POST
 def vote(request: HttpRequest, code: str) -> HttpResponse:
+    """A signed-in citizen's like or dislike (feedback.votes): once per account. Anonymous readers are sent
+    to sign in and back; staff accounts get 403."""
     feedback = selectors.published_get(code=code)
+    on_list = request.POST.get("next", "") == "list"
+    back = reverse("feedback:list") if on_list else reverse("feedback:detail", args=[feedback.code])
+    if not request.user.is_authenticated:
+        messages.info(request, votes.SIGN_IN_TO_VOTE)
+        return redirect(f"{reverse('accounts:login')}?{urlencode({'next': back})}")
+    if not votes.may_vote(request.user):
+        return render(request, "accounts/forbidden.html", status=403)
     try:
-        services.feedback_vote(
-            feedback_id=feedback.pk, voter=_voter(request), value=request.POST.get("value", ""),
+        votes.feedback_vote(
+            feedback_id=feedback.pk, user=request.user, value=request.POST.get("value", ""),
             client_ip=client_ip(request),
         )  # fmt: skip
         messages.success(request, "Cảm ơn bạn đã đánh giá câu trả lời.")
     except services.FeedbackError as error:
         messages.error(request, error.message)
-    target = request.POST.get("next", "")
-    if target != "list":
-        return redirect("feedback:detail", code=feedback.code)
-    return redirect(reverse("feedback:list") + f"#pakn-{feedback.code}")
+    return redirect(back + (f"#pakn-{feedback.code}" if on_list else ""))
+
+
+def _posted(request: HttpRequest):
+    """The POST data of a POST (even an empty one, which must show its errors), else None (unbound)."""
+    return request.POST if request.method == "POST" else None
 
 
 # --- submission -----------------------------------------------------------------------------------------
@@ -88,6 +90,7 @@ def _draft(data: dict, *, sender_name: str = "") -> services.FeedbackDraft:
         procedure=data.get("procedure") if data["subject"] == Subject.PROCEDURE else None,
         agency=data.get("agency") if data["subject"] == Subject.AGENCY else None,
         dossier=data.get("dossier") if data["subject"] == Subject.DOSSIER else None,
+        place=data.get("place") if data["subject"] == Subject.PROCEDURE else None,
     )
 
 
@@ -118,7 +121,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         initial["procedure_code"] = request.GET["thu-tuc"][:40]
     if reraises is not None:
         initial.update(title=f"Phản ánh lại: {reraises.public_title}"[:300])
-    form = forms.SubmitForm(request.POST or None, initial=initial, signed_in=signed_in)
+    form = forms.SubmitForm(_posted(request), initial=initial, signed_in=signed_in)
     if request.method == "POST" and (verified_account or not signed_in) and form.is_valid():
         data = form.cleaned_data
         draft = _draft(data, sender_name=data.get("sender_name", ""))
@@ -136,6 +139,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                 "procedure_id": data["procedure"].pk if data.get("procedure") else None,
                 "agency_id": data["agency"].pk if data.get("agency") else None,
                 "dossier_id": data["dossier"].pk if data.get("dossier") else None,
+                "place_id": draft.place.pk if draft.place else None,
                 "reraises_id": reraises.pk if reraises else None,
             }
             challenge = contact.challenge_start(
@@ -169,6 +173,7 @@ def _draft_from_payload(payload: dict) -> services.FeedbackDraft:
         agency=get(Agency, payload["agency_id"]),
         dossier=get(Dossier, payload["dossier_id"]),
         reraises=get(Feedback, payload["reraises_id"]),
+        place=get(Agency, payload.get("place_id")),
     )
 
 
@@ -178,7 +183,7 @@ def _verify_step(request: HttpRequest, challenge: str, purpose: str, on_success,
         messages.error(request, "Phiên xác thực đã hết hạn. Vui lòng thực hiện lại.")
         return redirect("feedback:submit" if purpose == SUBMIT else "feedback:follow")
     target, _payload = pending
-    form = forms.CodeForm(request.POST or None)
+    form = forms.CodeForm(_posted(request))
     if request.method == "POST" and request.POST.get("action") == "resend":
         form = forms.CodeForm()
         try:
@@ -222,7 +227,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 def follow(request: HttpRequest) -> HttpResponse:
     """Anonymous senders find their feedback by its code and the contact they proved (a new code is sent)."""
-    form = forms.LookupForm(request.POST or None, initial={"code": request.GET.get("ma", "")[:30]})
+    form = forms.LookupForm(_posted(request), initial={"code": request.GET.get("ma", "")[:30]})
     if request.method == "POST" and form.is_valid():
         code, target = form.cleaned_data["code"], form.cleaned_data["contact"]
         if request.session.get(SESSION_ACCESS, {}).get(code) == target.value:
@@ -255,7 +260,7 @@ def follow_verify(request: HttpRequest, challenge: str) -> HttpResponse:
 def sender_detail(request: HttpRequest, code: str) -> HttpResponse:
     contact_value = request.session.get(SESSION_ACCESS, {}).get(code, "")
     feedback = selectors.sender_get(code=code, user=request.user, contact_value=contact_value)
-    form = forms.AddInfoForm(request.POST or None)
+    form = forms.AddInfoForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.feedback_add_info(
@@ -283,15 +288,20 @@ def sender_detail(request: HttpRequest, code: str) -> HttpResponse:
 # --- staff -------------------------------------------------------------------------------------------------
 
 
-def _staff_agencies(user):
-    return selectors.staff_agencies(user=user)
+def _queue_agencies(user):
+    return selectors.queue_agencies(user=user)
 
 
-@staff_required(_staff_agencies)
+@staff_required(_queue_agencies)
 def staff_queue(request: HttpRequest) -> HttpResponse:
-    tab = request.GET.get("tab", "new")
-    if tab not in dict(selectors.QUEUE_TABS):
-        tab = "new"
+    counts = selectors.staff_counts(user=request.user)
+    routing_admin = selectors.system_admin(request.user)
+    # A system administrator without a role at an agency only routes: the queue opens on that tab.
+    only_routes = routing_admin and not selectors.staff_agencies(user=request.user).exists()
+    default = selectors.ROUTING_TAB if only_routes else "new"
+    tab = request.GET.get("tab", default)
+    if tab not in selectors.TABS:
+        tab = default
     q = request.GET.get("q", "")[:100]
     page = Paginator(selectors.staff_queue(user=request.user, tab=tab, q=q), 25).get_page(
         request.GET.get("page")
@@ -299,10 +309,9 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     rows = [(item, clocks.clock_state(item, now=now)) for item in page]
     tabs = [
-        (key, label, count)
-        for (key, label), count in zip(
-            TAB_LABELS, [*selectors.staff_counts(user=request.user).values(), None], strict=False
-        )
+        (key, label, counts.get(key))
+        for key, label in TAB_LABELS
+        if key != selectors.ROUTING_TAB or routing_admin or counts[key]
     ]
     return render(
         request, "feedback/staff_queue.html", {"page": page, "rows": rows, "tab": tab, "tabs": tabs, "q": q}
@@ -310,6 +319,7 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
 
 
 TAB_LABELS = (
+    (selectors.ROUTING_TAB, "Chờ phân loại"),
     ("new", "Chờ tiếp nhận"),
     ("processing", "Đang xử lý"),
     ("awaiting_info", "Chờ bổ sung thông tin"),
@@ -359,7 +369,7 @@ DONE = {
 }
 
 
-@staff_required(_staff_agencies)
+@staff_required(_queue_agencies)
 def staff_detail(request: HttpRequest, public_id) -> HttpResponse:
     feedback = selectors.staff_get(user=request.user, public_id=public_id)
     action = request.POST.get("action", "") if request.method == "POST" else ""
@@ -380,6 +390,10 @@ def staff_detail(request: HttpRequest, public_id) -> HttpResponse:
             try:
                 _run(action, feedback, request.user, form.cleaned_data if form is not None else {})
                 messages.success(request, DONE.get(action, "Đã cập nhật."))
+                try:
+                    selectors.staff_get(user=request.user, public_id=feedback.public_id)
+                except Http404:  # routed to an agency the person does not work at
+                    return redirect("feedback:staff_queue")
                 return redirect("feedback:staff_detail", public_id=feedback.public_id)
             except services.FeedbackError as exc:
                 if form is not None and exc.field in form.fields:
@@ -399,6 +413,7 @@ def staff_detail(request: HttpRequest, public_id) -> HttpResponse:
             "open_action": action,
             "error": error,
             "events": events,
+            "subject_agency": next((e.agency.name for e in events if e.action == "submit" and e.agency), ""),
             "sent_back": next((e for e in reversed(events) if e.action == "send_back"), None)
             if feedback.status == FeedbackStatus.PROCESSING and feedback.answer
             else None,

@@ -270,14 +270,19 @@ WEB: dict[str, Route] = {
     # feedback (PAKN): published answers are public; a sender's own page; staff of the holding agency
     "feedback:list": r(PUBLIC),
     "feedback:detail": r(PUBLIC, code="feedback_published.code"),
-    "feedback:vote": r(PUBLIC, methods=("POST",), code="feedback_published.code"),
+    "feedback:vote": r(
+        CITIZENS,
+        methods=("POST",),
+        note="anonymous: sent to sign in; staff accounts 403 (votes drive KPI 5.3)",
+        code="feedback_published.code",
+    ),
     "feedback:submit": r(PUBLIC, note="an empty form creates nothing"),
     "feedback:submit_verify": r(PUBLIC, strict=False, challenge="=expired"),
     "feedback:follow": r(PUBLIC),
     "feedback:follow_verify": r(PUBLIC, strict=False, challenge="=expired"),
     "feedback:mine": r(SIGNED_IN),
     "feedback:sender_detail": r(OWNER, code="feedback_published.code"),
-    "feedback:staff_queue": r(xy(*FEEDBACK)),
+    "feedback:staff_queue": r(xy(*FEEDBACK), note="also system administrators: what awaits routing"),
     "feedback:staff_detail": r(x(*FEEDBACK), public_id="feedback_new.public_id"),
 }
 
@@ -380,6 +385,7 @@ API: dict[str, Route] = {
         "feedback.published": r(PUBLIC),
         "feedback.published_one": r(PUBLIC, code="feedback_published.code"),
         "feedback.submit": r(SIGNED_IN, note="409 for accounts without a verified contact"),
+        "feedback.vote": r(CITIZENS, note="staff accounts 403", code="feedback_published.code"),
         "feedback.mine": r(SIGNED_IN),
         "feedback.staff_queue": r(xy(*FEEDBACK)),
         "feedback.staff_detail": r(x(*FEEDBACK), public_id="feedback_new.public_id"),

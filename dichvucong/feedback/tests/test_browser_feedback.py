@@ -2,7 +2,7 @@
 about a procedure and proves the e-mail address with the code the real (local) SMTP server received; it is
 routed to the commune offering the procedure; a receptionist receives it and sees the SLA clock, a specialist
 answers, a leader publishes; the public list shows the answer with the personal data masked, and a reader
-likes it."""
+signs in to like it (once)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ import re
 
 import pytest
 
-from dichvucong.dossiers.tests.test_browser_dossiers import sign_out
+from dichvucong.accounts.tests.conftest import latest_code
+from dichvucong.dossiers.tests.test_browser_dossiers import PASSWORD, sign_out
 from dichvucong.feedback.models import Feedback, FeedbackStatus
 from dichvucong.notifications.tests.conftest import IMMEDIATE_TASKS
-from dichvucong.processing.tests.test_browser_processing import as_staff, staff_codes
+from dichvucong.processing.tests.test_browser_processing import IDENTIFIER, as_staff, staff_codes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -90,22 +91,35 @@ def test_submit_route_receive_answer_publish_and_like(
         "publish": True,
     }
 
-    # The public list: masked, and a reader likes the answer (once).
+    # The public list: masked; an anonymous reader sees the counts and a link to sign in, signs in as a
+    # citizen, comes back to the list and likes the answer once (a second like changes nothing).
     page.goto(url + "/phan-anh-kien-nghi/")
     item = page.locator(f"#pakn-{feedback.code}")
     text = item.inner_text()
     assert "Tôi là ***, số ***, CCCD ***." in text
     assert "0901 234 567" not in page.content() and "Trần Văn Bảy" not in page.content()
-    item.get_by_role("button", name="Hữu ích (0)").click()
+    assert "Hữu ích: 0 · Chưa hài lòng: 0" in text and item.get_by_role("button").count() == 0
+    item.get_by_role("link", name="Đăng nhập để bày tỏ ý kiến").click()
+    citizen = data["citizen"]
+    page.get_by_label(IDENTIFIER).fill(citizen.username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_label("Mã xác thực").fill(latest_code("otp.login", citizen.phone))
+    page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_load_state()
+    assert page.url.rstrip("/").endswith("/phan-anh-kien-nghi"), page.url
+    page.locator(f"#pakn-{feedback.code}").get_by_role("button", name="Hữu ích (0)").click()
+    page.wait_for_load_state()
+    assert "Cảm ơn bạn đã đánh giá câu trả lời." in page.content()
     assert page.locator(f"#pakn-{feedback.code}").get_by_role("button", name="Hữu ích (1)").is_visible()
     page.goto(f"{url}/phan-anh-kien-nghi/{feedback.code}/")
     answer = page.locator(".pakn-answer").inner_text()
     assert "Kính gửi ông ***" in answer and "***" in answer and "3850" not in answer
-    page.get_by_role("button", name="Hữu ích (1)").click()
+    assert "Bạn đã đánh giá: Hữu ích." in page.content()
+    click(page, "Hữu ích (1)")
     assert "Bạn đã đánh giá câu trả lời này." in page.content()
     feedback.refresh_from_db()
-    assert feedback.likes == 1
+    assert (feedback.likes, feedback.dislikes, feedback.votes.count()) == (1, 0, 1)
 
 
 PHONE = {"width": 360, "height": 740}

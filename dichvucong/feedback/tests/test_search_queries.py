@@ -95,9 +95,10 @@ def test_staff_queue_queries_do_not_grow_with_the_items(client, fdata, django_as
     _bulk(fdata, count, status=S.NEW, published=False)
     login_with_second_factor(client, fdata["receptionist"])
     client.get(reverse("feedback:staff_queue"))
-    # Session, user, second factor, role check, the tab counts (one query), the page's count and rows, the
-    # roles for the menu, and the session's save (savepoint, update, release): nothing per item.
-    with django_assert_max_num_queries(11):
+    # Session, user, second factor, the system administrator check, role check, the tab counts (one
+    # query), the page's count and rows, the roles for the menu, and the session's save (savepoint, update,
+    # release): nothing per item.
+    with django_assert_max_num_queries(12):
         page = client.get(reverse("feedback:staff_queue"))
     html = page.content.decode()
     assert page.status_code == 200 and html.count('class="result"') == count and "còn" in html

@@ -269,37 +269,6 @@ def publish(fdata, feedback):
     return services.feedback_publish(feedback_id=feedback.pk, officer=fdata["lanhdao.pa"])
 
 
-def test_votes_count_once_per_reader(fdata):
-    feedback = publish(fdata, submitted(fdata))
-    services.feedback_vote(feedback_id=feedback.pk, voter="user:1", value="like")
-    services.feedback_vote(feedback_id=feedback.pk, voter="anon:abc", value="dislike")
-    refused(
-        lambda: services.feedback_vote(feedback_id=feedback.pk, voter="user:1", value="dislike"),
-        feedback,
-        "once",
-    )
-    feedback.refresh_from_db()
-    assert (feedback.likes, feedback.dislikes) == (1, 1)
-    other = submitted(fdata)
-    refused(
-        lambda: services.feedback_vote(feedback_id=other.pk, voter="user:1", value="like"), other, "illegal"
-    )
-
-
-def test_votes_per_address_are_limited(fdata, settings):
-    settings.DVC_FEEDBACK_VOTES_PER_IP_HOUR = 2
-    feedback = publish(fdata, submitted(fdata))
-    for n in range(2):
-        services.feedback_vote(feedback_id=feedback.pk, voter=f"anon:{n}", value="like", client_ip="10.0.0.9")
-    refused(
-        lambda: services.feedback_vote(
-            feedback_id=feedback.pk, voter="anon:x", value="like", client_ip="10.0.0.9"
-        ),
-        feedback,
-        "flood",
-    )
-
-
 def test_a_submission_flood_creates_nothing(fdata, settings):
     settings.DVC_FEEDBACK_PER_CONTACT_DAY = 2
     submitted(fdata)

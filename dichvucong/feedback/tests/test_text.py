@@ -1,4 +1,5 @@
-from dichvucong.feedback.text import mask_personal_data, sanitise_answer
+from dichvucong.feedback.forms import AnswerForm
+from dichvucong.feedback.text import answer_for_editing, mask_personal_data, sanitise_answer
 
 
 def test_masking_phones_emails_id_numbers_and_the_name():
@@ -21,7 +22,7 @@ def test_sanitising_keeps_the_small_allowlist_only():
         '<a href="data:text/html,x">d</a><script>alert(1)</script><iframe src="https://x"></iframe>'
     )
     assert sanitise_answer(raw) == (
-        "Tiêu đề<p>Đoạn đậm <strong>đậm</strong> <em>nghiêng</em></p>"
+        "Tiêu đề<p>Đoạn <strong>đậm</strong> <strong>đậm</strong> <em>nghiêng</em></p>"
         "<ul><li>một</li></ul><ol><li>hai</li></ol>"
         '<a href="https://dichvucong.gov.vn/x" rel="nofollow noopener noreferrer">ok</a> '
         '<a rel="nofollow noopener noreferrer">rel</a> <a rel="nofollow noopener noreferrer">d</a>'
@@ -32,3 +33,50 @@ def test_plain_text_answers_keep_their_paragraphs_and_are_escaped():
     assert sanitise_answer("Dòng 1\nDòng <2>\n\nĐoạn 2 & hết") == (
         "<p>Dòng 1<br>Dòng &lt;2&gt;</p><p>Đoạn 2 &amp; hết</p>"
     )
+
+
+def test_text_with_inline_tags_gets_paragraphs_and_line_breaks_and_b_i_become_strong_em():
+    raw = (
+        "Kính gửi ông A,\r\n\r\nỦy ban <b>đã nhắc nhở</b> cán bộ.  \n"
+        'Liên hệ <I class="x">bộ phận một cửa</I>.'
+        '\n \n\nTrân trọng, <a href="https://dichvucong.gov.vn">cổng</a><script>x()</script>'
+    )
+    assert sanitise_answer(raw) == (
+        "<p>Kính gửi ông A,</p>"
+        "<p>Ủy ban <strong>đã nhắc nhở</strong> cán bộ.<br>Liên hệ <em>bộ phận một cửa</em>.</p>"
+        '<p>Trân trọng, <a href="https://dichvucong.gov.vn" rel="nofollow noopener noreferrer">cổng</a></p>'
+    )
+
+
+def test_text_with_block_tags_is_left_as_written():
+    raw = "<p>Một</p>\n\n<ul>\n<li><b>hai</b></li>\n</ul>\nba<br>bốn"
+    assert sanitise_answer(raw) == "<p>Một</p>\n\n<ul>\n<li><strong>hai</strong></li>\n</ul>\nba<br>bốn"
+
+
+def test_tags_that_only_look_like_b_or_i_are_not_renamed():
+    assert sanitise_answer("<bdi>x</bdi> <br>y <img src=x> <iframe>z</iframe>") == "x <br>y  z"
+    assert sanitise_answer("<bold>a</bold> <i\nx</i> c") == "<p>a x c</p>"
+
+
+def test_a_plain_text_draft_comes_back_as_typed():
+    typed = "Dòng 1\nDòng <2>\n\nĐoạn 2"
+    assert answer_for_editing(sanitise_answer(typed)) == typed
+
+
+def test_the_help_text_names_what_is_kept():
+    help_text = str(AnswerForm().fields["answer"].help_text)
+    for allowed in (
+        "<b>",
+        "<strong>",
+        "<i>",
+        "<em>",
+        "<ul>",
+        "<ol>",
+        "<li>",
+        "<p>",
+        "<br>",
+        "<a href",
+        "http",
+    ):
+        assert allowed in help_text
+    assert "dòng trống" in help_text and "xuống dòng" in help_text

@@ -111,7 +111,7 @@ def test_sender_adds_information_when_asked(client, fdata):
     assert feedback.status == FeedbackStatus.PROCESSING
 
 
-def test_public_list_shows_masked_answers_and_counts_a_vote_once(client, fdata):
+def test_public_list_shows_masked_answers_and_counts_a_citizens_vote_once(client, fdata):
     feedback = publish(fdata, submitted(fdata, content="Gọi tôi: 0912 345 678"))
     hidden = submitted(fdata, title="Chưa công khai")
     html = client.get(reverse("feedback:list")).content.decode()
@@ -120,6 +120,7 @@ def test_public_list_shows_masked_answers_and_counts_a_vote_once(client, fdata):
     assert "Chưa công khai" not in client.get(reverse("feedback:list"), {"q": "công khai"}).content.decode()
     assert client.get(reverse("feedback:detail", args=[hidden.code])).status_code == 404
     vote = reverse("feedback:vote", args=[feedback.code])
+    client.force_login(fdata["citizen"])
     client.post(vote, {"value": "like"})
     page = client.post(vote, {"value": "like"}, follow=True).content.decode()
     assert "Bạn đã đánh giá câu trả lời này." in page and "Hữu ích (1)" in page
