@@ -242,15 +242,22 @@ SCORECARD_COLUMNS = [
     Column("Tỷ lệ (%)", "percent", 10),
     Column("Điểm", "decimal", 9),
     Column("Điểm tối đa", "decimal", 9),
+    Column("Ghi chú", width=30),
 ]
 
 
+def _scorecard_row(i) -> list:
+    if i.max_points:
+        return [i.code, i.group, i.label, i.numerator, i.denominator, i.percent, i.points, i.max_points, None]
+    # A monitoring indicator (2.2: the average time, in working days) is no percentage and carries no points.
+    average = "—" if i.percent is None else format_decimal(i.percent, 2)
+    note = f"Trung bình {average} ngày làm việc; không tính điểm"
+    return [i.code, i.group, i.label, i.numerator, i.denominator, None, None, None, note]
+
+
 def scorecard_sheet(card, *, agency_name: str) -> Sheet:
-    rows = [
-        [i.code, i.group, i.label, i.numerator, i.denominator, i.percent, i.points, i.max_points]
-        for i in card.indicators
-    ]
-    totals = [None, None, "Tổng điểm", None, None, None, card.total_points, card.max_points]
+    rows = [_scorecard_row(i) for i in card.indicators]
+    totals = [None, None, "Tổng điểm", None, None, None, card.total_points, card.max_points, None]
     scope = card.scope
     return Sheet(
         name="Chỉ số 766",

@@ -70,6 +70,10 @@ def test_scorecard_excel_for_a_leader(client, world):
     assert "UBND phường Hạc Thành" in all_text(wb)
     total = [row for row in rows_of(ws, head) if row[2] == "Tổng điểm"][0]
     assert isinstance(total[6], float | int)
+    # 2.2 is an average in working days, not a percentage, and carries no points: no "1,86 %" in a % column.
+    average = by_code["2.2"]
+    assert average[5:8] == [None, None, None]
+    assert average[8].startswith("Trung bình ") and average[8].endswith("ngày làm việc; không tính điểm")
 
 
 def test_scorecard_pdf(client, world):
