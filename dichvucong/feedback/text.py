@@ -96,13 +96,16 @@ def public_search_text(*, code: str, procedure_code: str, title: str, content: s
     return fold(" ".join((code or "", procedure_code or "", title or "", content or "")))
 
 
-_PLAIN_TAGS = re.compile(r"<(?!/?p>|br>)")
+_LAYOUT_OR_INLINE = re.compile(r"<(?!/?(?:p|br|strong|em)>|a\s[^>]*>|/a>)")
+_ANY_TAG = re.compile(r"<[^>]*>")
 
 
 def answer_for_editing(html: str) -> str:
-    """A saved draft back in the answer box: an answer that was typed as plain text (only p and br) is
-    shown as the plain text it was typed as; one with other formatting keeps its HTML."""
-    if not html or _PLAIN_TAGS.search(html):
+    """A saved draft back in the answer box as it was typed: paragraphs and line breaks become blank lines and
+    newlines again (so editing keeps them: see ``sanitise_answer``); bold, italic and links stay as tags; an
+    answer with lists or other structure keeps its HTML."""
+    if not html or _LAYOUT_OR_INLINE.search(html):
         return html or ""
     text = html.replace("<br>", "\n").replace("</p><p>", "\n\n").removeprefix("<p>").removesuffix("</p>")
-    return unescape(text)
+    # Only words left: show them unescaped. Inline tags left: keep the entities, the text is still HTML.
+    return text if _ANY_TAG.search(text) else unescape(text)

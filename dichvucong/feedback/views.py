@@ -22,6 +22,7 @@ from dichvucong.feedback.models import FeedbackStatus, Subject
 from dichvucong.feedback.text import answer_for_editing
 
 SESSION_ACCESS = "feedback_access"  # {code: contact value proven in this session}
+SENDER_HIDDEN_ACTIONS = ("route", "answer", "send_back")  # internal steps the sender does not see
 SUBMIT, LOOKUP = "feedback_submit", "feedback_lookup"
 
 
@@ -271,8 +272,9 @@ def sender_detail(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("feedback:sender_detail", code=code)
         except services.FeedbackError as error:
             form.add_error("text" if error.field == "text" else None, error.message)
-    # Routing and the internal review of a draft answer are the agency's business.
-    events = feedback.events.exclude(action__in=("route", "send_back")).order_by("created_at", "id")
+    # Routing, draft answers and their review are the agency's business: the sender sees the answer once it
+    # is published.
+    events = feedback.events.exclude(action__in=SENDER_HIDDEN_ACTIONS).order_by("created_at", "id")
     return render(
         request,
         "feedback/sender_detail.html",

@@ -80,16 +80,16 @@ class StaffFilterForm(forms.Form):
         required=False,
         input_formats=DATE_FORMATS,
         widget=forms.DateInput(format="%d/%m/%Y"),
-        help_text=_("dd/mm/yyyy"),
-        error_messages={"invalid": _("Nhập ngày theo dạng dd/mm/yyyy.")},
+        help_text=_("Ngày/tháng/năm, ví dụ 01/11/2026."),
+        error_messages={"invalid": _("Từ ngày: nhập ngày/tháng/năm, ví dụ 01/11/2026.")},
     )
     until = forms.DateField(
         label=_("Đến ngày"),
         required=False,
         input_formats=DATE_FORMATS,
         widget=forms.DateInput(format="%d/%m/%Y"),
-        help_text=_("dd/mm/yyyy"),
-        error_messages={"invalid": _("Nhập ngày theo dạng dd/mm/yyyy.")},
+        help_text=_("Ngày/tháng/năm, ví dụ 30/11/2026."),
+        error_messages={"invalid": _("Đến ngày: nhập ngày/tháng/năm, ví dụ 30/11/2026.")},
     )
     level = forms.TypedChoiceField(
         label=_("Mức độ hài lòng"),

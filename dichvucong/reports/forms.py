@@ -17,6 +17,12 @@ MAX_DAYS = 3 * 366
 FIRST_DAY = datetime.date(2015, 1, 1)  # the earliest month the reports (and the public statistics) offer
 
 
+def default_period_data() -> dict[str, str]:
+    """What an empty filter form shows and uses: last month, written in its box (mm/yyyy)."""
+    start, _end = last_month()
+    return {"thang": f"{start:%m/%Y}"}
+
+
 def last_month(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
     today = today or timezone.localdate()
     end = today.replace(day=1) - datetime.timedelta(days=1)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from dichvucong.agencies.models import Agency
 
 from . import exports, exports_pdf, exports_xlsx, views
-from .forms import MonthlyReportForm
+from .forms import MonthlyReportForm, default_period_data
 from .scorecard import Scope, breakdown, drilldown, scorecard
 
 FORMATS = {"xlsx": exports_xlsx.CONTENT_TYPE, "pdf": exports_pdf.CONTENT_TYPE}
@@ -133,7 +133,9 @@ def monthly_report_page(request: HttpRequest) -> HttpResponse:
     for a month or a date range (last month by default) and an agency the user may see."""
     base = views.scope_form(request)
     form = MonthlyReportForm(
-        request.GET if request.GET else {}, agencies=base.agencies, all_visible=base.all_visible
+        request.GET if request.GET else default_period_data(),
+        agencies=base.agencies,
+        all_visible=base.all_visible,
     )
     context: dict = {"form": form, "tables": [], "scope": None}
     if form.is_valid():

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from dichvucong.accounts.decorators import staff_required
 from dichvucong.agencies.models import Agency
 from dichvucong.reports import indicators, selectors
-from dichvucong.reports.forms import ScopeForm
+from dichvucong.reports.forms import ScopeForm, default_period_data
 from dichvucong.reports.scorecard import (
     Scope,
     agencies_under,
@@ -36,7 +36,7 @@ def scope_form(request: HttpRequest) -> ScopeForm:
 def scorecard_page(request: HttpRequest) -> HttpResponse:
     form = scope_form(request)
     if not request.GET:
-        form = ScopeForm({}, agencies=form.agencies, all_visible=form.all_visible)
+        form = ScopeForm(default_period_data(), agencies=form.agencies, all_visible=form.all_visible)
     card = None
     links: dict[tuple[str, str], str] = {}
     if form.is_valid():

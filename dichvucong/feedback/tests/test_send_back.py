@@ -11,7 +11,7 @@ from dichvucong.feedback import services
 from dichvucong.feedback.models import FeedbackStatus
 from dichvucong.feedback.tests.conftest import at, submitted
 from dichvucong.feedback.tests.test_services import refused, snapshot
-from dichvucong.feedback.text import answer_for_editing
+from dichvucong.feedback.text import answer_for_editing, sanitise_answer
 from dichvucong.notifications.models import Message
 
 S = FeedbackStatus
@@ -128,9 +128,16 @@ def test_send_back_from_the_staff_page(client, fdata, clock):
     client.force_login(fdata["citizen"])  # the sender does not see the internal review
     mine = client.get(reverse("feedback:sender_detail", args=[feedback.code])).content.decode()
     assert "thời hạn" not in mine and "Trả lại dự thảo" not in mine
+    assert "Dự thảo trả lời" not in mine  # nor the drafts themselves (the walk-through saw them twice)
 
 
 def test_answer_for_editing_round_trips_plain_text_and_keeps_formatting():
     assert answer_for_editing("<p>a &lt; b</p><p>dòng 1<br>dòng 2</p>") == "a < b\n\ndòng 1\ndòng 2"
-    assert answer_for_editing("<p><strong>Đậm</strong></p>") == "<p><strong>Đậm</strong></p>"
+    # Bold and links stay tags; paragraphs and breaks come back as blank lines and newlines, so a second
+    # save keeps them (the walk-through saw <p>…<br> in the box after a send-back; edits lost their breaks).
+    typed = "Kính gửi ông An,\nDòng hai <strong>đậm</strong>\n\nĐoạn 2 &lt; 3"
+    saved = sanitise_answer(typed)
+    assert answer_for_editing(saved) == typed
+    assert sanitise_answer(answer_for_editing(saved)) == saved
+    assert answer_for_editing("<ul><li>một</li></ul>") == "<ul><li>một</li></ul>"
     assert answer_for_editing("") == ""

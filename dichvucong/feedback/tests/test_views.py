@@ -123,7 +123,8 @@ def test_public_list_shows_masked_answers_and_counts_a_citizens_vote_once(client
     client.force_login(fdata["citizen"])
     client.post(vote, {"value": "like"})
     page = client.post(vote, {"value": "like"}, follow=True).content.decode()
-    assert "Bạn đã đánh giá câu trả lời này." in page and "Hữu ích (1)" in page
+    assert "Bạn đã đánh giá câu trả lời này." in page and "Hữu ích: 1" in page
+    assert 'value="like"' not in page  # voted: no buttons any more
     feedback.refresh_from_db()
     assert feedback.likes == 1
 

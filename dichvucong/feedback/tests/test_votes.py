@@ -104,7 +104,8 @@ def test_a_citizen_votes_once_from_the_page(client, fdata):
     first = client.post(url, {"value": "like", "next": "list"})
     assert first.status_code == 302 and first.url == reverse("feedback:list") + f"#pakn-{feedback.code}"
     page = client.post(url, {"value": "dislike"}, follow=True).content.decode()
-    assert "Bạn đã đánh giá câu trả lời này." in page and "Hữu ích (1)" in page
+    assert "Bạn đã đánh giá câu trả lời này." in page and "Hữu ích: 1" in page
+    assert 'value="like"' not in page  # voted: no buttons any more
     assert "Bạn đã đánh giá: Hữu ích." in page
     assert counts(feedback) == (1, 0, 1)
 

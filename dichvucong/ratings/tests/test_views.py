@@ -217,7 +217,7 @@ def test_staff_see_their_agency_ratings_with_averages_and_filters(rdata, django_
     assert second.code in filtered and first.code not in filtered
 
     bad = client.get(url, {"since": "31/02/2026"}).content.decode()
-    assert "error-summary" in bad and "dd/mm/yyyy" in bad and 'value="31/02/2026"' in bad
+    assert "error-summary" in bad and "Từ ngày: nhập ngày/tháng/năm" in bad and 'value="31/02/2026"' in bad
 
 
 def test_staff_of_another_agency_see_none_of_them(rdata):

@@ -141,3 +141,25 @@ def test_public_errors_name_the_field_once_each(client, tree):
     summary = page.content.decode().split('class="error-summary"')[1].split("</div>")[0]
     assert "Từ tháng: nhập tháng theo dạng" in summary and "Đến tháng: nhập tháng theo dạng" in summary
     assert 'value="13/2026"' in page.content.decode()  # what was typed is kept
+
+
+def test_an_empty_filter_shows_last_month_in_its_box(client, tree, leader):
+    # The second walk-through saw an empty "Tháng" box over a page reporting 01/11–30/11: the box now holds
+    # the period in use, on the scorecard and on the monthly report.
+    from dichvucong.reports.forms import last_month
+
+    start, _end = last_month()
+    login_with_second_factor(client, leader)
+    for name in ("reports:scorecard", "reports:monthly"):
+        html = client.get(reverse(name)).content.decode()
+        box = html.split('name="thang"')[1].split(">")[0]
+        assert f'value="{start:%m/%Y}"' in box, name
+
+
+def test_the_scorecard_page_puts_the_long_report_link_on_its_own_line(client, tree, leader):
+    # At 360 px the no-wrap download links overflowed when the long monthly-report link shared their line.
+    login_with_second_factor(client, leader)
+    html = client.get(reverse("reports:scorecard")).content.decode()
+    downloads = html.split('class="actions report-downloads"')[1].split("</p>")[0]
+    assert reverse("reports:monthly") not in downloads
+    assert reverse("reports:monthly") in html
