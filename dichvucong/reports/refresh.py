@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from dichvucong.dossiers.models import Dossier, Status
+from dichvucong.reports import monthcache
 from dichvucong.reports.facts import Fact, facts_for
 from dichvucong.reports.models import DossierFact
 
@@ -59,6 +60,8 @@ def facts_refresh(*, dossier_ids: list[int] | None = None, since: datetime.datet
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         rows = [fact_row(f) for f in facts_for(chunk)]
+        old = DossierFact.objects.filter(dossier_id__in=chunk).values_list("received_at", flat=True)
+        touched = [*old, *(r.received_at for r in rows)]  # the reception times before and after
         with transaction.atomic():
             DossierFact.objects.filter(dossier_id__in=chunk).exclude(
                 dossier_id__in=[r.dossier_id for r in rows]
@@ -66,6 +69,7 @@ def facts_refresh(*, dossier_ids: list[int] | None = None, since: datetime.datet
             DossierFact.objects.bulk_create(
                 rows, update_conflicts=True, unique_fields=["dossier"], update_fields=FIELDS
             )
+        monthcache.bump_months(touched)  # after the write is committed (and again after an outer commit)
         written += len(rows)
     return written
 
