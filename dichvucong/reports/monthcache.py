@@ -54,23 +54,24 @@ def _version_key(first: datetime.date) -> str:
 
 def bump_months(received: Iterable[datetime.datetime | None]) -> None:
     """New version tokens for every month from the earliest of ``received`` (reception times of dossiers whose
-    facts changed) to this month; again after the current transaction commits (a reader between the two could
-    have cached the uncommitted-away state)."""
+    facts changed) to this month; inside a transaction, again after it commits (a reader in between could have
+    cached the counts without the change under the new token)."""
     times = [r for r in received if r is not None]
     if not times:
         return
     start = _first(timezone.localdate(min(times)))
 
     def bump() -> None:
-        last = _next(_first(timezone.localdate()))  # this month and the next (a clock a little ahead)
+        this_month = _first(timezone.localdate())
         keys, month = [], start
-        while month <= last:
+        while month <= this_month:
             keys.append(_version_key(month))
             month = _next(month)
         cache.set_many({key: uuid.uuid4().hex for key in keys}, VERSION_SECONDS)
 
     bump()
-    transaction.on_commit(bump)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(bump)
 
 
 def _versions(months: list[datetime.date]) -> dict[datetime.date, str]:
