@@ -70,7 +70,8 @@ def test_the_scorecard_benchmark_runs_on_a_tiny_seed(settings, tmp_path):
 
     assert figures["dossiers"] == 200 and figures["facts"] == figures["facts_written"] == 200
     for name in ("refresh_s", "scorecard_province_s", "scorecard_agency_s", "breakdown_month_s",
-                 "breakdown_agency_s", "public_page_reads_s", "public_page_s"):  # fmt: skip
+                 "breakdown_agency_s", "public_page_reads_s", "public_page_cold_s",
+                 "public_page_s"):  # fmt: skip
         assert 0 <= figures[name] < 10, name
     assert figures["breakdown_month_rows"] == 12 and figures["breakdown_agency_rows"] == 2
     november = Scope(datetime.date(2026, 11, 1), datetime.date(2026, 11, 30))

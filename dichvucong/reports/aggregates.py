@@ -141,6 +141,11 @@ def _tally(r: dict, h: dict) -> I.Tally:
     return tally  # fmt: skip
 
 
+def tally_of(received: dict, handled: dict) -> I.Tally:
+    """The tally from raw counts (``month_parts``'s ``received`` and ``handled``, or sums of them)."""
+    return _tally(received, handled)
+
+
 def tally(*, scope: Scope, period: I.Period) -> I.Tally:
     return _tallies(scope, period, None).get(None) or I.Tally.empty()
 
@@ -167,6 +172,29 @@ def tallies_by_period(
     whole ``span`` (the periods together, whose reference is the last one's)."""
     if not periods:
         return [], tally(scope=scope, period=span)
+    received_rows, groups = _period_groups(scope, periods)
+    tallies = [_tally(received_rows.get(m) or {}, _handled(groups, m)) for m in range(len(periods))]
+    last_index = len(periods) - 1
+    h = {"n": 0, "ended_on_time": 0, "ended_late": 0, "pending_late": 0, "complained": 0}
+    for g in groups:  # every candidate is in the span's base; ended when it ended before the span's end
+        n = g["n"]
+        h["n"] += n
+        if g["_eb"] <= last_index:
+            h["ended_late" if g["late_if_ended"] else "ended_on_time"] += n
+        elif g["many_supplements"] or g["_lb"] <= last_index:
+            h["pending_late"] += n
+        if g["complained"]:
+            h["complained"] += n
+    received_total: dict = {}
+    for row in received_rows.values():
+        for name, value in row.items():
+            received_total[name] = (received_total.get(name) or 0) + (value or 0)
+    return tallies, _tally(received_total, h)
+
+
+def _period_groups(scope: Scope, periods: Sequence[I.Period]) -> tuple[dict, list[dict]]:
+    """The three queries of ``tallies_by_period``: received rows by period index, and the KPI 2.1 candidates
+    grouped by the period indexes of reception (_rb), end (_eb) and lateness (_lb) and the flags."""
     first, last = periods[0], periods[-1]
     ends = [p.end for p in periods]
     received_q, _handled_q = _conditions(last)
@@ -192,37 +220,40 @@ def tallies_by_period(
             .annotate(n=Count("pk"))
             .order_by()
         )
-    tallies = []
-    for m, _period in enumerate(periods):
-        h = {"n": 0, "ended_on_time": 0, "ended_late": 0, "pending_late": 0, "complained": 0}
-        for g in groups:
-            if g["_rb"] > m or g["_eb"] < m:
-                continue
-            n = g["n"]
-            h["n"] += n
-            if g["_eb"] == m:
-                h["ended_late" if g["late_if_ended"] else "ended_on_time"] += n
-            elif g["many_supplements"] or g["_lb"] <= m:
-                h["pending_late"] += n
-            if g["complained"]:
-                h["complained"] += n
-        tallies.append(_tally(received_rows.get(m) or {}, h))
-    last_index = len(periods) - 1
+    return received_rows, groups
+
+
+def _handled(groups: list[dict], m: int, *, ended_only: bool = False) -> dict:
+    """Period m's KPI 2.1 counts: in its base when received before m ends and not ended before m starts;
+    ended in m when its end falls in m; pending late at m when late by m's reference. ``ended_only``: only
+    those that ended in m."""
     h = {"n": 0, "ended_on_time": 0, "ended_late": 0, "pending_late": 0, "complained": 0}
-    for g in groups:  # every candidate is in the span's base; ended when it ended before the span's end
+    for g in groups:
+        if g["_rb"] > m or g["_eb"] < m or (ended_only and g["_eb"] != m):
+            continue
         n = g["n"]
         h["n"] += n
-        if g["_eb"] <= last_index:
+        if g["_eb"] == m:
             h["ended_late" if g["late_if_ended"] else "ended_on_time"] += n
-        elif g["many_supplements"] or g["_lb"] <= last_index:
+        elif g["many_supplements"] or g["_lb"] <= m:
             h["pending_late"] += n
         if g["complained"]:
             h["complained"] += n
-    received_total: dict = {}
-    for row in received_rows.values():
-        for name, value in row.items():
-            received_total[name] = (received_total.get(name) or 0) + (value or 0)
-    return tallies, _tally(received_total, h)
+    return h
+
+
+def month_parts(*, scope: Scope, periods: Sequence[I.Period]) -> list[dict]:
+    """Per period (contiguous, in order) the raw counts ``monthcache`` keeps: ``received`` (the reception
+    aggregates), ``handled`` (its KPI 2.1 counts) and ``ended`` (those of them that ended in it)."""
+    received_rows, groups = _period_groups(scope, periods)
+    return [
+        {
+            "received": received_rows.get(m) or {},
+            "handled": _handled(groups, m),
+            "ended": _handled(groups, m, ended_only=True),
+        }
+        for m in range(len(periods))
+    ]
 
 
 def dossier_ids(*, scope: Scope, period: I.Period, code: str, part: str) -> list[int]:

@@ -228,8 +228,16 @@ def _received_dossiers(scope: Scope, period: Period) -> QuerySet[Dossier]:
     )
 
 
-def procedure_sets(scope: Scope, period: Period) -> dict[str, dict[str, set[int]]]:
-    """{code: {part: ids}} for 3.1 and 3.5 (procedure ids) and 3.2 (offering ids); "all" is the base."""
+def procedure_sets(
+    scope: Scope,
+    period: Period,
+    *,
+    with_dossiers: set[int] | None = None,
+    integrated: set[int] | None = None,
+) -> dict[str, dict[str, set[int]]]:
+    """{code: {part: ids}} for 3.1 and 3.5 (procedure ids) and 3.2 (offering ids); "all" is the base.
+    ``with_dossiers`` / ``integrated``: offerings with an online dossier / procedures with a paid request in
+    the period when already known (``monthcache``; they are narrowed to the scope's catalogue here)."""
     offerings = list(_offerings(scope).values_list("pk", "procedure_id", "service_level"))
     by_procedure: dict[int, set[str]] = {}
     for _pk, procedure_id, level in offerings:
@@ -241,17 +249,25 @@ def procedure_sets(scope: Scope, period: Period) -> dict[str, dict[str, set[int]
     # One probe per offering / procedure ("is there one such dossier?") rather than reading every dossier of
     # the period: the period may hold hundreds of thousands, the offerings are a few hundred.
     received = _received_dossiers(scope, period)
-    with_dossiers = set(
-        AgencyProcedure.objects.filter(pk__in=online_offerings)
-        .filter(Exists(received.filter(channel=Channel.ONLINE, offering_id=OuterRef("pk"))))
-        .values_list("pk", flat=True)
-    )
+    if with_dossiers is not None:
+        with_dossiers = with_dossiers & online_offerings
+    else:
+        with_dossiers = set(
+            AgencyProcedure.objects.filter(pk__in=online_offerings)
+            .filter(Exists(received.filter(channel=Channel.ONLINE, offering_id=OuterRef("pk"))))
+            .values_list("pk", flat=True)
+        )
     fee_bearing = fee_bearing_procedures(scope)
-    integrated = set(
-        Procedure.objects.filter(pk__in=fee_bearing)
-        .filter(Exists(received.filter(procedure_id=OuterRef("pk"), payment_requests__gross_amount__gt=0)))
-        .values_list("pk", flat=True)
-    )
+    if integrated is not None:
+        integrated = integrated & fee_bearing
+    else:
+        integrated = set(
+            Procedure.objects.filter(pk__in=fee_bearing)
+            .filter(
+                Exists(received.filter(procedure_id=OuterRef("pk"), payment_requests__gross_amount__gt=0))
+            )
+            .values_list("pk", flat=True)
+        )
     return {
         "3.1": {"all": everything, "online": full | partial, "full": full, "partial": partial,
                 "none": everything - full - partial},
@@ -383,13 +399,19 @@ def dossier_tally(scope: Scope, period: Period, *, direct: bool = False) -> Tall
 
 
 def build_scorecard(
-    *, scope: Scope, direct: bool = False, now: datetime.datetime | None = None, tally: Tally | None = None
+    *,
+    scope: Scope,
+    direct: bool = False,
+    now: datetime.datetime | None = None,
+    tally: Tally | None = None,
+    procedures: dict | None = None,
 ) -> Scorecard:
-    """``tally``: the dossier tally of the scope when already at hand (``monthly_and_total``)."""
+    """``tally`` / ``procedures``: the dossier tally / ``procedure_sets`` of the scope when already at hand
+    (``monthly_and_total``, ``monthcache``)."""
     period = period_of(scope, now=now)
     indicators = indicators_from(
         tally if tally is not None else dossier_tally(scope, period, direct=direct),
-        procedure_sets(scope, period),
+        procedures if procedures is not None else procedure_sets(scope, period),
         feedback_sets(scope, period),
     )
     total = sum((i.points for i in indicators), Decimal("0.00"))

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_safe
 from dichvucong.agencies.models import Agency
 from dichvucong.core.ratelimit import client_ip, hit
 
-from . import charts, exports, exports_xlsx, indicators
+from . import charts, exports, exports_xlsx, monthcache
 from .charts import Series
 from .points import HUNDRED
 from .scorecard import Row, Scope, agencies_under
@@ -172,10 +172,10 @@ def statistics(*, agency: Agency | None, start: dt.date, end: dt.date):
     if found is not None:
         return found
     scope = Scope(start=start, end=month_end(end), agency_ids=agencies_under(agency.pk) if agency else None)
-    month_rows, tally = indicators.monthly_and_total(scope=scope)  # one pass for the table and the card
+    month_rows, card = monthcache.page_figures(scope=scope)  # finished months from the cache
     by_key = {row.key: row for row in month_rows}
     rows = [by_key.get(f"{m:%Y-%m}") or _zero_row(m) for m in month_keys(start, end)]
-    result = (rows, indicators.build_scorecard(scope=scope, tally=tally))
+    result = (rows, card)
     cache.set(key, result, DATA_SECONDS)
     return result
 

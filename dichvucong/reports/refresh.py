@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 
 from dichvucong.dossiers.models import Dossier, Status
+from dichvucong.reports import monthcache
 from dichvucong.reports.facts import Fact, facts_for
 from dichvucong.reports.models import DossierFact
 
@@ -47,6 +48,15 @@ def fact_row(fact: Fact) -> DossierFact:
     )
 
 
+def min_received(old, rows: list[DossierFact]) -> datetime.datetime | None:
+    """The earliest reception among the facts being replaced (``old``, a queryset) and their new rows."""
+    times = [r.received_at for r in rows if r.received_at is not None]
+    first_old = old.filter(received_at__isnull=False).aggregate(first=Min("received_at"))["first"]
+    if first_old is not None:
+        times.append(first_old)
+    return min(times, default=None)
+
+
 def facts_refresh(*, dossier_ids: list[int] | None = None, since: datetime.datetime | None = None) -> int:
     """Recompute the facts of the given dossiers, of those changed since ``since``, or of all. Idempotent."""
     scope = Q()
@@ -56,17 +66,22 @@ def facts_refresh(*, dossier_ids: list[int] | None = None, since: datetime.datet
         scope &= Q(updated_at__gte=since) | Q(received_at__gte=since) | Q(finished_at__gte=since)
     ids = list(Dossier.objects.filter(scope).order_by("pk").values_list("pk", flat=True))
     written = 0
-    for start in range(0, len(ids), BATCH):
-        chunk = ids[start : start + BATCH]
-        rows = [fact_row(f) for f in facts_for(chunk)]
-        with transaction.atomic():
-            DossierFact.objects.filter(dossier_id__in=chunk).exclude(
-                dossier_id__in=[r.dossier_id for r in rows]
-            ).delete()
-            DossierFact.objects.bulk_create(
-                rows, update_conflicts=True, unique_fields=["dossier"], update_fields=FIELDS
-            )
-        written += len(rows)
+    touched: list[datetime.datetime | None] = []  # reception times before and after (reports.monthcache)
+    try:
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start : start + BATCH]
+            rows = [fact_row(f) for f in facts_for(chunk)]
+            touched.append(min_received(DossierFact.objects.filter(dossier_id__in=chunk), rows))
+            with transaction.atomic():
+                DossierFact.objects.filter(dossier_id__in=chunk).exclude(
+                    dossier_id__in=[r.dossier_id for r in rows]
+                ).delete()
+                DossierFact.objects.bulk_create(
+                    rows, update_conflicts=True, unique_fields=["dossier"], update_fields=FIELDS
+                )
+            written += len(rows)
+    finally:  # once the writes are committed (and again after an outer commit), even after a failure
+        monthcache.bump_months(touched)
     return written
 
 

@@ -85,12 +85,20 @@ def _national_changed(sender, instance, using, update_fields=None, **kwargs) -> 
         refresh_on_commit(instance.dossier_id, using=using)
 
 
+def _fact_deleted(sender, instance, **kwargs) -> None:
+    """A fact gone with its dossier (cascade): the months it counted in are recomputed (``monthcache``)."""
+    from dichvucong.reports.monthcache import bump_months
+
+    bump_months([instance.received_at])
+
+
 def connect() -> None:
     from dichvucong.feedback.models import Feedback
     from dichvucong.national.models import NationalSync
     from dichvucong.payments.models import PaymentRequest
     from dichvucong.processing.models import DossierResult
     from dichvucong.ratings.models import Rating
+    from dichvucong.reports.models import DossierFact
 
     for model in (Rating, Feedback, DossierResult):
         for signal in (post_save, post_delete):
@@ -98,3 +106,4 @@ def connect() -> None:
     for signal in (post_save, post_delete):
         signal.connect(_payment_changed, sender=PaymentRequest, dispatch_uid="reports-facts-payment")
         signal.connect(_national_changed, sender=NationalSync, dispatch_uid="reports-facts-national")
+    post_delete.connect(_fact_deleted, sender=DossierFact, dispatch_uid="reports-facts-deleted")

@@ -192,10 +192,8 @@ def test_footer_links_to_the_page(client, db):
 
 
 def test_months_of_the_period_fill_missing_rows(monkeypatch, world):
-    real = public_views.indicators.monthly_and_total
-    monkeypatch.setattr(
-        public_views.indicators, "monthly_and_total", lambda **kwargs: ([], real(**kwargs)[1])
-    )
+    real = public_views.monthcache.page_figures
+    monkeypatch.setattr(public_views.monthcache, "page_figures", lambda **kwargs: ([], real(**kwargs)[1]))
     m = world["month"]
     rows, _card = public_views.statistics(agency=None, start=m, end=add_months(m, 2))
     assert [r.key for r in rows] == [f"{add_months(m, i):%Y-%m}" for i in range(3)]
