@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 from decimal import Decimal
 from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from dichvucong.agencies.models import Agency
 from dichvucong.agencies.services import admin_units_load, agency_upsert
@@ -24,6 +27,42 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 AGENCIES_FILE = PACKAGE_DIR / "agencies" / "demo" / "agencies.json"
 PROCEDURES_FILE = PACKAGE_DIR / "catalogue" / "demo" / "procedures.json"
 LIFE_EVENTS_FILE = PACKAGE_DIR / "catalogue" / "demo" / "life_events.json"
+
+
+def demo_part_enabled(setting: str) -> bool:
+    """Whether a heavy part of the demo (dossier history, feedback) is loaded: always for ``make run``; under
+    the test suite (``DVC_TESTING``) only when a test sets ``settings.<setting> = True``."""
+    value = getattr(settings, setting, None)
+    if value is None:
+        return os.environ.get("DVC_TESTING", "").lower() not in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+def demo_logins():
+    """The demo citizen (phone verified) and the demo staff with their memberships, as ``ensure_demo_logins``
+    names them: ``(citizen, {role: user})``. Accounts missing so far get an unusable password; that command
+    gives them theirs (later, or already did)."""
+    from dichvucong.accounts.models import AgencyMembership, User
+    from dichvucong.core.management.commands.ensure_demo_logins import DEMO_CITIZEN, DEMO_STAFF
+
+    def account(username: str, **fields) -> User:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, **fields)
+            user.set_unusable_password()
+            user.save()
+        return user
+
+    citizen = account(DEMO_CITIZEN["username"], **{k: v for k, v in DEMO_CITIZEN.items() if k != "username"})
+    User.objects.filter(pk=citizen.pk, phone_verified_at=None).update(phone_verified_at=timezone.now())
+    citizen.refresh_from_db()
+    staff: dict[str, User] = {}
+    for username, full_name, agency_codes, role in DEMO_STAFF:
+        user = account(username, kind=User.Kind.STAFF, full_name=full_name)
+        for member_of in Agency.objects.filter(code__in=agency_codes):
+            AgencyMembership.objects.get_or_create(user=user, agency=member_of, role=role)
+        staff[str(role)] = user
+    return citizen, staff
 
 
 def _read(path: Path):

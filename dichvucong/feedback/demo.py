@@ -10,14 +10,10 @@ The test suite loads the demo catalogue in many tests; these items are left out 
 
 from __future__ import annotations
 
-import os
-
-from django.conf import settings
-from django.utils import timezone
-
-from dichvucong.accounts.models import AgencyMembership, User
+from dichvucong.accounts.models import User
 from dichvucong.agencies.models import Agency
-from dichvucong.core.management.commands.ensure_demo_logins import COMMITTEE, DEMO_CITIZEN, DEMO_STAFF
+from dichvucong.core.demo import demo_logins, demo_part_enabled
+from dichvucong.core.management.commands.ensure_demo_logins import COMMITTEE
 from dichvucong.feedback import services
 from dichvucong.feedback.contact import PHONE, Contact, VerifiedContact
 from dichvucong.feedback.models import Feedback, Subject
@@ -78,35 +74,14 @@ ITEMS = [
 
 
 def enabled() -> bool:
-    value = getattr(settings, "DVC_DEMO_FEEDBACK", None)
-    if value is None:
-        return os.environ.get("DVC_TESTING", "").lower() not in ("1", "true", "yes", "on")
-    return bool(value)
-
-
-def _account(username: str, **fields) -> User:
-    """The demo login's account (``ensure_demo_logins`` gives it a password later, or already did)."""
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = User(username=username, **fields)
-        user.set_unusable_password()
-        user.save()
-    return user
+    return demo_part_enabled("DVC_DEMO_FEEDBACK")
 
 
 def _cast() -> tuple[Agency, User, dict[str, User]] | None:
     agency = Agency.objects.filter(code=COMMITTEE).first()
     if agency is None:
         return None
-    citizen = _account(DEMO_CITIZEN["username"], **{k: v for k, v in DEMO_CITIZEN.items() if k != "username"})
-    User.objects.filter(pk=citizen.pk, phone_verified_at=None).update(phone_verified_at=timezone.now())
-    citizen.refresh_from_db()
-    staff: dict[str, User] = {}
-    for username, full_name, agency_codes, role in DEMO_STAFF:
-        user = _account(username, kind=User.Kind.STAFF, full_name=full_name)
-        for member_of in Agency.objects.filter(code__in=agency_codes):
-            AgencyMembership.objects.get_or_create(user=user, agency=member_of, role=role)
-        staff[str(role)] = user
+    citizen, staff = demo_logins()
     return agency, citizen, staff
 
 

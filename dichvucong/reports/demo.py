@@ -6,16 +6,11 @@ service) is left out there unless a test sets ``settings.DVC_DEMO_HISTORY = True
 
 from __future__ import annotations
 
-import os
-
-from django.conf import settings
+from dichvucong.core.demo import demo_part_enabled
 
 
 def history_enabled() -> bool:
-    value = getattr(settings, "DVC_DEMO_HISTORY", None)
-    if value is None:
-        return os.environ.get("DVC_TESTING", "").lower() not in ("1", "true", "yes", "on")
-    return bool(value)
+    return demo_part_enabled("DVC_DEMO_HISTORY")
 
 
 def load_demo() -> dict[str, int]:

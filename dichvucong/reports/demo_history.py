@@ -19,14 +19,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models, transaction
 from django.utils import timezone
 
-from dichvucong.accounts.models import AgencyMembership, User
+from dichvucong.accounts.models import User
 from dichvucong.agencies.models import Agency
 from dichvucong.catalogue.models import AgencyProcedure
+from dichvucong.core.demo import demo_logins
 from dichvucong.core.management.commands.ensure_demo_logins import (
     CENTRE,
     COMMITTEE,
-    DEMO_CITIZEN,
-    DEMO_STAFF,
 )
 from dichvucong.documents.testing import minimal_pdf_bytes
 from dichvucong.dossiers import codes, reception
@@ -189,16 +188,6 @@ class Cast:
         return self.staff[role]
 
 
-def _user(username: str, **fields) -> User:
-    """The demo login's account (``ensure_demo_logins`` gives it a password later, or already did)."""
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = User(username=username, **fields)
-        user.set_unusable_password()
-        user.save()
-    return user
-
-
 def cast() -> Cast | None:
     agency = Agency.objects.filter(code=AGENCY_CODE).first()
     offering = (
@@ -208,15 +197,7 @@ def cast() -> Cast | None:
     )
     if agency is None or offering is None:
         return None
-    citizen_fields = {k: v for k, v in DEMO_CITIZEN.items() if k != "username"}
-    citizen = _user(DEMO_CITIZEN["username"], **citizen_fields)
-    User.objects.filter(pk=citizen.pk, phone_verified_at=None).update(phone_verified_at=timezone.now())
-    staff = {}
-    for username, full_name, agency_codes, role in DEMO_STAFF:
-        user = _user(username, kind=User.Kind.STAFF, full_name=full_name)
-        for member_of in Agency.objects.filter(code__in=agency_codes):
-            AgencyMembership.objects.get_or_create(user=user, agency=member_of, role=role)
-        staff[str(role)] = user
+    citizen, staff = demo_logins()
     return Cast(agency, Agency.objects.filter(code=CENTRE).first(), offering, citizen, staff)
 
 
