@@ -4,10 +4,12 @@ Each event is one atomic increment of a counter named after the limited thing an
 (``<key>:<window seconds>:<window start>``), so a new window is a new counter and nothing ever has to be
 reset:
 
-- when the default cache is Redis (``django.core.cache.backends.redis.RedisCache``): ``SET key 0 EX <window>
-  NX`` and ``INCR key`` in one MULTI/EXEC transaction. The counter is created with its expiry in the same
-  atomic step that counts, so it can never live without one. (Django's ``cache.incr`` on Redis is EXISTS
-  then INCR: a key expiring in between was recreated without expiry and locked its address out for good.)
+- when the default cache is Redis (``django.core.cache.backends.redis.RedisCache``): one Lua script,
+  ``INCR key`` then ``PEXPIRE key <window>`` when the key has no expiry. A script runs atomically and sees
+  one frozen clock, so the counter can never live without an expiry. (Django's ``cache.incr`` on Redis is
+  EXISTS then INCR: a key expiring in between was recreated without expiry and locked its address out for
+  good. ``SET NX EX`` + ``INCR`` in MULTI/EXEC is not enough either: Redis 7.0 checks expiry with the live
+  clock between the two commands of a transaction, so a key ending between them came back without one.)
 - otherwise: one ``INSERT … ON CONFLICT (key) DO UPDATE SET count = count + 1 RETURNING count`` on the
   ``core.RateLimitCounter`` table (SQLite 3.35+ and PostgreSQL), so no extra server is needed and every
   process sees the same count. Rows of windows that have ended are deleted by the periodic
@@ -80,13 +82,20 @@ def _short(key: str) -> str:
     return "h:" + hashlib.blake2b(key.encode(), digest_size=20).hexdigest()
 
 
+# KEYS[1] the counter, ARGV[1] the window in milliseconds. PTTL is -1 only for a key without expiry.
+_COUNT_SCRIPT = """
+local counted = redis.call('INCR', KEYS[1])
+if redis.call('PTTL', KEYS[1]) == -1 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+end
+return counted
+"""
+
+
 def _redis_count(backend: RedisCache, name: str, window_seconds: int) -> int:
     redis_key = backend.make_and_validate_key(f"ratelimit:{name}")
     client = backend._cache.get_client(redis_key, write=True)
-    with client.pipeline(transaction=True) as pipe:
-        pipe.set(redis_key, 0, ex=window_seconds, nx=True)
-        pipe.incr(redis_key)
-        _, value = pipe.execute()
+    value = client.eval(_COUNT_SCRIPT, 1, redis_key, window_seconds * 1000)
     return int(value)
 
 
