@@ -55,6 +55,52 @@ SUBMIT_STEPS = ("create", "update", "attach", "submit")
 BOUNDARY = "dvcbench7d9f2a41c0e3"
 
 
+# --- CPU and memory of the server and of PostgreSQL (Linux /proc) -----------------------------
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _proc_stat(pid: int) -> tuple[str, int, int, int] | None:
+    """(command name, parent pid, CPU ticks user+system, RSS bytes) of one process, or None if gone."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    name = raw[raw.index("(") + 1 : raw.rindex(")")]
+    fields = raw[raw.rindex(")") + 2 :].split()
+    return (
+        name,
+        int(fields[1]),
+        int(fields[11]) + int(fields[12]),
+        int(fields[21]) * os.sysconf("SC_PAGE_SIZE"),
+    )
+
+
+def cpu_snapshot(server_pid: int | None) -> dict:
+    """CPU seconds used so far by the server's process tree and by every ``postgres`` process, and the
+    RSS of each server process (MB)."""
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            stat = _proc_stat(int(entry.name))
+            if stat is not None:
+                table[int(entry.name)] = stat
+    tree = set()
+    if server_pid:
+        tree.add(server_pid)
+        grew = True
+        while grew:
+            grew = False
+            for pid, (_name, ppid, _ticks, _rss) in table.items():
+                if ppid in tree and pid not in tree:
+                    tree.add(pid)
+                    grew = True
+    server = sum(table[pid][2] for pid in tree if pid in table) / _TICK
+    postgres = sum(ticks for name, _ppid, ticks, _rss in table.values() if name == "postgres") / _TICK
+    rss = sorted(round(table[pid][3] / 2**20, 1) for pid in tree if pid in table)
+    return {"server": server, "postgres": postgres, "server_rss_mb": rss}
+
+
 # --- pure helpers (unit-testable) ------------------------------------------------------------
 
 
@@ -227,7 +273,13 @@ def _loop_submit(conn: Connection, plan: dict, offset: int, cap: int, stop_at: f
                 nonce = secrets.token_hex(8)
                 data = multipart(
                     {"component_id": str(component)},
-                    {"file": (f"giay-to-{number}.pdf", "application/pdf", tiny_pdf(nonce))},
+                    {
+                        "file": (
+                            f"giay-to-{number}.pdf",
+                            "application/pdf",
+                            tiny_pdf(nonce, plan.get("file_size", 20 * 1024)),
+                        )
+                    },
                 )
                 headers = {**auth, "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
                 path = f"/api/v1/dossiers/{dossier_id}/files"
@@ -250,7 +302,11 @@ def _loop_submit_one(conn: Connection, plan: dict, offset: int, cap: int, stop_a
         index += 1
         nonce = secrets.token_hex(8)
         files = {
-            f"file_{component}": (f"giay-to-{number}.pdf", "application/pdf", tiny_pdf(f"{nonce}-{number}"))
+            f"file_{component}": (
+                f"giay-to-{number}.pdf",
+                "application/pdf",
+                tiny_pdf(f"{nonce}-{number}", plan["file_size"]),
+            )
             for number, component in enumerate(choice["components"], start=1)
         }
         answers = {f"f_{name}": value for name, value in choice.get("fields", {}).items()}
@@ -305,8 +361,21 @@ def _worker(kind, host, port, plan, offsets, caps, warm_until_wall, stop_at_wall
 
 
 def run(
-    *, kind: str, host: str, port: int, plan: dict, concurrency: int, processes: int, duration, warmup, cap
+    *,
+    kind: str,
+    host: str,
+    port: int,
+    plan: dict,
+    concurrency: int,
+    processes: int,
+    duration,
+    warmup,
+    cap,
+    server_pid: int | None = None,
+    usage: dict | None = None,
 ) -> list[Summary]:
+    """Run one scenario; with ``usage`` given, fill it with the CPU the server and PostgreSQL used during
+    the measured seconds and the server processes' RSS at the end (``cpu_snapshot``)."""
     caps = split_cap(cap, concurrency)
     size = len(plan.get("requests") or plan.get("tokens"))
     offsets = [index * max(1, size // concurrency) for index in range(concurrency)]
@@ -327,6 +396,16 @@ def run(
         stop_at=stop_at,
         queue=queue,
     )
+    if usage is not None:
+        time.sleep(max(0.0, warm_until - time.time()))
+        before = cpu_snapshot(server_pid)
+        time.sleep(max(0.0, stop_at - time.time()))
+        after = cpu_snapshot(server_pid)
+        usage.update(
+            server_cpu_s=round(after["server"] - before["server"], 2),
+            postgres_cpu_s=round(after["postgres"] - before["postgres"], 2),
+            server_rss_mb=after["server_rss_mb"],
+        )
     results = [Recorder.load(queue.get(timeout=duration + warmup + 60)) for _ in workers]
     finished = time.time()
     for proc in workers:
@@ -397,6 +476,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds before each scenario")
     parser.add_argument("--max-requests", type=int, default=500_000, help="request cap per scenario")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    parser.add_argument(
+        "--file-size", type=int, default=20 * 1024, help="bytes of each PDF a submission sends (20 KB)"
+    )
+    parser.add_argument(
+        "--server-pid",
+        type=int,
+        default=0,
+        help="measure the CPU and RSS of this process tree and PostgreSQL",
+    )
     args = parser.parse_args(argv)
     try:
         host, port = validate_target(args.base_url)
@@ -416,11 +504,17 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown scenario(s): {', '.join(unknown)}")
     host_header = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     rows: list[Summary] = []
+    usages: dict[str, dict] = {}
     for name in names:
         if name in ("submit", "submit-one"):
             tokens = [t for t in (args.var / "dossiers_tokens.txt").read_text().split() if t]
             offerings = json.loads((args.var / "dossiers_offerings.json").read_text(encoding="utf-8"))
-            plan = {"host": host_header, "tokens": tokens, "offerings": offerings}
+            plan = {
+                "host": host_header,
+                "tokens": tokens,
+                "offerings": offerings,
+                "file_size": args.file_size,
+            }
             what = f"{len(tokens)} tokens, {len(offerings)} offerings"
         else:
             pairs = read_pairs(args.var / "dossiers_tracking.tsv")
@@ -432,7 +526,8 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
             flush=True,
         )
-        rows += run(
+        usage: dict = {}
+        scenario_rows = run(
             kind=name,
             host=host,
             port=port,
@@ -442,8 +537,23 @@ def main(argv: list[str] | None = None) -> int:
             duration=args.duration,
             warmup=args.warmup,
             cap=args.max_requests,
+            server_pid=args.server_pid or None,
+            usage=usage,
         )
+        rows += scenario_rows
+        operations = scenario_rows[0].requests
+        if operations:
+            usage["server_cpu_ms_per_op"] = round(1000 * usage["server_cpu_s"] / operations, 2)
+            usage["postgres_cpu_ms_per_op"] = round(1000 * usage["postgres_cpu_s"] / operations, 2)
+        usages[name] = usage
     print(format_table(rows))
+    for name, usage in usages.items():
+        if "server_cpu_ms_per_op" in usage:
+            print(
+                f"  {name}: CPU per operation: server {usage['server_cpu_ms_per_op']} ms"
+                f"{'' if args.server_pid else ' (no --server-pid: 0)'}, PostgreSQL "
+                f"{usage['postgres_cpu_ms_per_op']} ms; server RSS MB {usage['server_rss_mb']}"
+            )
     for row in rows:
         if row.errors:
             print(f"  {row.scenario}: status counts {row.statuses}")
@@ -456,6 +566,7 @@ def main(argv: list[str] | None = None) -> int:
             "duration": args.duration,
             "pid": os.getpid(),
             "results": [asdict(row) for row in rows],
+            "usage": usages,
         }
         args.json.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return 1 if any(row.errors for row in rows) else 0

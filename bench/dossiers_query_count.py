@@ -5,7 +5,8 @@
 
 In-process (``django.test.Client``, no server): each request kind runs once to warm up, then is measured
 with ``CaptureQueriesContext`` (query count, database ms, wall ms, slowest query). Tracking uses real
-pairs from ``dossiers_tracking.tsv``; submission uses the first bearer token of ``dossiers_tokens.txt``
+pairs from ``dossiers_tracking.tsv``; submission uses the bearer tokens of
+``dossiers_tokens.txt`` in turn (one citizen's storage quota would fill)
 and an offering of ``dossiers_offerings.json`` (it creates real dossiers in the bench database).
 ``--explain`` runs ``EXPLAIN (ANALYZE, BUFFERS)`` on every SELECT of the tracking API request;
 ``--profile`` writes a pyinstrument call tree per request kind to ``<var>/dossiers_profile_<kind>.txt``
@@ -52,14 +53,16 @@ def main(argv: list[str] | None = None) -> int:
         line.split("\t")
         for line in (args.var / "dossiers_tracking.tsv").read_text(encoding="utf-8").splitlines()[:20]
     ]
-    token = (args.var / "dossiers_tokens.txt").read_text().split()[0]
+    tokens = iter((args.var / "dossiers_tokens.txt").read_text().split())
     offerings = json.loads((args.var / "dossiers_offerings.json").read_text(encoding="utf-8"))
     choice = next((o for o in offerings if o["case"] == "" and not o.get("fields")), offerings[0])
     client = Client(HTTP_HOST="127.0.0.1")
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {next(tokens)}"}
 
     def upload() -> SimpleUploadedFile:
-        return SimpleUploadedFile("giay-to.pdf", tiny_pdf(f"qc-{secrets.token_hex(8)}"), "application/pdf")
+        return SimpleUploadedFile(
+            "giay-to.pdf", tiny_pdf(f"qc-{secrets.token_hex(8)}", 20 * 1024), "application/pdf"
+        )
 
     def submission(step: str, state: dict):
         """One step of the submission path; ``state`` carries the draft id between steps."""
@@ -79,7 +82,10 @@ def main(argv: list[str] | None = None) -> int:
         body = {"offering_id": choice["offering_id"], "case": choice["case"]}
         for component in choice["components"]:
             body[f"file_{component}"] = upload()
-        return client.post("/api/v1/submissions", body, HTTP_IDEMPOTENCY_KEY=secrets.token_hex(8), **auth)
+        key = secrets.token_hex(8)
+        return client.post(
+            "/api/v1/submissions", body, HTTP_IDEMPOTENCY_KEY=key, HTTP_AUTHORIZATION=f"Bearer {next(tokens)}"
+        )
 
     def tracking_api(index: int):
         code, proof = pairs[index % len(pairs)]

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Dossier benchmark, one command (see "Dossiers: submission and tracking" in bench/README.md):
-# PostgreSQL database dvc_bench_dossiers with ≥ 1M dossiers, query counts + EXPLAIN, gunicorn, load.
+# PostgreSQL database dvc_bench_dossiers with ≥ 1M dossiers, query counts + EXPLAIN, the server, load.
+# SERVER=granian (default) or SERVER=gunicorn (gthread).
 #
 #   bash bench/dossiers_run.sh                  # reuse/seed dvc_bench_dossiers (seed is idempotent)
 #   FRESH=1 bash bench/dossiers_run.sh          # drop and re-create the database first (~2.5 min seed)
@@ -12,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PY=.venv/bin/python
-VAR=bench/.var
+VAR=${BENCH_VAR:-bench/.var}
 mkdir -p "$VAR"
 PGHOST=${PGHOST:-127.0.0.1}
 PGPORT=${PGPORT:-5432}
@@ -60,10 +61,18 @@ PROFILE_FLAG=()
 [[ "${PROFILE:-0}" == 1 ]] && PROFILE_FLAG=(--profile)
 $PY bench/dossiers_query_count.py --var "$VAR" --explain "${PROFILE_FLAG[@]}" | tee "$VAR/dossiers_query_count.txt"
 
-echo "== gunicorn on $BIND: $GUNICORN_WORKERS workers x $GUNICORN_THREADS threads (gthread)"
-.venv/bin/gunicorn config.wsgi:application --bind "$BIND" --worker-class gthread \
-  --workers "$GUNICORN_WORKERS" --threads "$GUNICORN_THREADS" --keep-alive 30 \
-  --backlog 512 --log-level warning --error-logfile "$PWD/$VAR/dossiers_gunicorn.log" &
+SERVER=${SERVER:-granian}
+if [[ "$SERVER" == granian ]]; then
+  echo "== granian on $BIND: $GUNICORN_WORKERS workers x $GUNICORN_THREADS blocking threads (WSGI)"
+  .venv/bin/granian --interface wsgi config.wsgi:application --host 127.0.0.1 --port "${BIND##*:}" \
+    --workers "$GUNICORN_WORKERS" --blocking-threads "$GUNICORN_THREADS" --backlog 512 --no-ws \
+    --http 1 --log-level warning > "$PWD/$VAR/dossiers_server.log" 2>&1 &
+else
+  echo "== gunicorn on $BIND: $GUNICORN_WORKERS workers x $GUNICORN_THREADS threads (gthread)"
+  .venv/bin/gunicorn config.wsgi:application --bind "$BIND" --worker-class gthread \
+    --workers "$GUNICORN_WORKERS" --threads "$GUNICORN_THREADS" --keep-alive 30 \
+    --backlog 512 --log-level warning --error-logfile "$PWD/$VAR/dossiers_server.log" &
+fi
 GUNICORN_PID=$!
 cleanup() {
   if kill -0 "$GUNICORN_PID" 2>/dev/null; then
@@ -77,7 +86,7 @@ trap cleanup EXIT INT TERM
 
 for _ in $(seq 150); do
   if curl -fsS -o "$VAR/dossiers_openapi.json" "http://$BIND/api/v1/openapi.json" 2>/dev/null; then break; fi
-  kill -0 "$GUNICORN_PID" 2>/dev/null || { echo "gunicorn died, see $VAR/dossiers_gunicorn.log"; exit 1; }
+  kill -0 "$GUNICORN_PID" 2>/dev/null || { echo "the server died, see $VAR/dossiers_server.log"; exit 1; }
   sleep 0.2
 done
 # The API routes actually served (the OpenAPI document): pick the scenarios that can run.
@@ -101,7 +110,7 @@ echo "   (load average before: $(cut -d" " -f1-3 /proc/loadavg); other processes
 status=0
 $PY bench/dossiers_loadgen.py --base-url "http://$BIND" --scenario "$LIST" --var "$VAR" \
   --concurrency "$CONCURRENCY" --processes "$LOADGEN_PROCESSES" --duration "$DURATION" --warmup "$WARMUP" \
-  --json "$VAR/dossiers_results.json" || status=$?
+  --json "$VAR/dossiers_results.json" --server-pid "$GUNICORN_PID" || status=$?
 echo "   (load average after: $(cut -d" " -f1-3 /proc/loadavg))"
 echo "(JSON: $VAR/dossiers_results.json; database: $DATABASE_URL)"
 exit "$status"

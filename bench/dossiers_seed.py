@@ -141,18 +141,24 @@ def event_plan_rows() -> list[tuple[str, int, str, str, str, str]]:
     ]
 
 
-def two_attachment_choices(components: list[dict]) -> list[dict]:
-    """For one version's components ({id, case, required}): the (case, two component ids) that make a
-    complete dossier with exactly two uploads; [] when no case of the version fits."""
-    cases = sorted({c["case"] for c in components if c["case"]}) or [""]
+def two_attachment_choices(version) -> list[dict]:
+    """The (case, two component ids) of one procedure version that make a complete dossier with exactly
+    two uploads, by the project's own case rules (``dossiers.cases``: general groups, special cases,
+    alternatives) and upload rule (a declaration the e-form replaces needs no file); [] when none fits."""
+    from dichvucong.dossiers import cases as case_rules
+
+    plan = case_rules.case_plan(version)
     choices = []
-    for case in cases:
-        mine = [c for c in components if not c["case"] or not case or c["case"] == case]
-        required = [c["id"] for c in mine if c["required"]]
-        optional = [c["id"] for c in mine if not c["required"]]
+    options = [[case] for case in plan.alternatives] or [[], *([case] for case in plan.special)]
+    for chosen in options:
+        components = plan.components(chosen)
+        required = [
+            c.pk for c in components if c.required and not case_rules.eform_replaces_upload(c, version)
+        ]
+        optional = [c.pk for c in components if c.pk not in required]
         if len(required) > 2 or len(required) + len(optional) < 2:
             continue
-        choices.append({"case": case, "components": (required + optional)[:2]})
+        choices.append({"case": chosen[0] if chosen else "", "components": (required + optional)[:2]})
     return choices
 
 
@@ -479,7 +485,7 @@ def write_files(*, out: Path, tokens: int, tracking: int, refresh_tokens: bool) 
 
     from dichvucong.accounts.models import User
     from dichvucong.accounts.services import api_token_create
-    from dichvucong.catalogue.models import AgencyProcedure, Component
+    from dichvucong.catalogue.models import AgencyProcedure
 
     out.mkdir(parents=True, exist_ok=True)
     with connection.cursor() as cursor:
@@ -507,20 +513,18 @@ def write_files(*, out: Path, tokens: int, tracking: int, refresh_tokens: bool) 
         print(f"api tokens: kept {tokens_file} (less than a day old)")
 
     offerings = []
-    for offering in AgencyProcedure.objects.filter(
-        is_active=True, procedure__current_version__isnull=False
-    ).select_related("procedure__current_version"):
-        components = [
-            {"id": c.pk, "case": c.case, "required": c.required}
-            for c in Component.objects.filter(version_id=offering.procedure.current_version_id)
-        ]
+    for offering in (
+        AgencyProcedure.objects.filter(is_active=True, procedure__current_version__isnull=False)
+        .select_related("procedure__current_version")
+        .prefetch_related("procedure__current_version__components")
+    ):
         # E-form answers a citizen would type (f_<name> in a one-request submission, `fields` in a PATCH).
         fields = {
             spec["name"]: e_form_answer(spec)
             for spec in offering.procedure.current_version.form_schema
             if spec.get("required")
         }
-        for choice in two_attachment_choices(components):
+        for choice in two_attachment_choices(offering.procedure.current_version):
             offerings.append({"offering_id": offering.pk, **choice, "fields": fields})
     (out / "dossiers_offerings.json").write_text(json.dumps(offerings, ensure_ascii=False, indent=1), "utf-8")
     print(

@@ -52,5 +52,12 @@ cat <<MSG
   (Dừng bằng Ctrl+C)
 
 MSG
-.venv/bin/gunicorn config.wsgi:application --bind "$HOST:$PORT" --worker-class gthread --workers "${WEB_WORKERS:-2}" --threads 4 --keep-alive 30 --no-control-socket \
-  --access-logfile - --log-level warning
+# Granian (a Rust HTTP server speaking WSGI) by default: it spends less CPU per request than gunicorn's
+# Python HTTP handling (bench/README.md, issue 15). WEB_SERVER=gunicorn keeps the gthread alternative.
+if [ "${WEB_SERVER:-granian}" = gunicorn ]; then
+  .venv/bin/gunicorn config.wsgi:application --bind "$HOST:$PORT" --worker-class gthread --workers "${WEB_WORKERS:-2}" --threads 4 --keep-alive 30 --no-control-socket \
+    --access-logfile - --log-level warning
+else
+  .venv/bin/granian --interface wsgi config.wsgi:application --host "$HOST" --port "$PORT" --workers "${WEB_WORKERS:-2}" \
+    --blocking-threads 4 --no-ws --http 1 --access-log --log-level warning
+fi

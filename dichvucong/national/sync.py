@@ -1,14 +1,14 @@
 """The outbound sync: every dossier change reaches the national portal, in order, whatever the portal does.
 
 Flow: the state machine runs ``on_transition`` after each committed transition (registered in
-``NationalConfig.ready()``); it records on the dossier's ``NationalSync`` row that the portal must now reflect
-that event, and enqueues ``push_dossier`` on commit. ``sync_push`` claims the row with a lease (one sender per
-dossier), builds the payload from the database as it is now, calls the adapter outside any transaction
-(create first; update when the portal says the dossier exists; once the portal has it, update first and create
-when it says it does not), and records the outcome: synced, behind again (a change arrived meanwhile: push
-again), a retry with back-off, or dead. ``sync_sweep`` re-enqueues due rows oldest change first (so an outage
-of hours catches up in order), takes over rows whose worker died, and records changes a crash between the
-transition's commit and its subscriber kept from the outbox.
+``NationalConfig.ready()``); it enqueues ``record_and_push``, which records on the dossier's ``NationalSync``
+row that the portal must now reflect that event and pushes it. ``sync_push`` claims the row with a lease (one
+sender per dossier), builds the payload from the database as it is now, calls the adapter outside any
+transaction (create first; update when the portal says the dossier exists; once the portal has it, update
+first and create when it says it does not), and records the outcome: synced, behind again (a change arrived
+meanwhile: push again), a retry with back-off, or dead. ``sync_sweep`` re-enqueues due rows oldest change
+first (so an outage of hours catches up in order), takes over rows whose worker died, and records changes a
+crash between the transition's commit and its subscriber kept from the outbox.
 
 Ordering: a push carries the whole dossier as of the moment it is built, one push per dossier at a time, and
 ``pushed_event_id`` only grows, so an earlier state is never sent after a later one was accepted.
@@ -90,11 +90,25 @@ def sync_record_change(*, dossier_id: int, event_id: int, now: datetime.datetime
 
 
 def on_transition(change: Transitioned) -> None:
+    """Subscriber: queue ``record_and_push`` for the event. The request that made the transition writes one
+    task row; recording the change and pushing it happen in the worker (issue 15). A task lost with a dead
+    process is found by ``sync_reconcile`` (the sweeper), which records the change from the events."""
     if not conf.portal_name():
         return
-    if sync_record_change(dossier_id=change.dossier_id, event_id=change.event_id):
-        dossier_id = change.dossier_id
-        transaction.on_commit(lambda: _enqueue(dossier_id), robust=True)
+    dossier_id, event_id = change.dossier_id, change.event_id
+    transaction.on_commit(lambda: _enqueue_record(dossier_id, event_id), robust=True)
+
+
+def _enqueue_record(dossier_id: int, event_id: int) -> None:
+    from dichvucong.national.tasks import record_and_push
+
+    record_and_push.enqueue(dossier_id, event_id)
+
+
+def sync_record_and_push(*, dossier_id: int, event_id: int) -> NationalSync | None:
+    """What the subscriber's task does: record the change (idempotent), then push the dossier if due."""
+    sync_record_change(dossier_id=dossier_id, event_id=event_id)
+    return sync_push(dossier_id=dossier_id)
 
 
 def connect() -> None:

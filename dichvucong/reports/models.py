@@ -63,3 +63,16 @@ class DossierFact(models.Model):
 
     def __str__(self) -> str:
         return f"fact {self.dossier_id}"
+
+
+class StaleFact(models.Model):
+    """A dossier whose facts must be recomputed (``reports.triggers`` notes it, in the transaction that
+    changed it); the ``refresh_stale_facts`` task drains the table in batches, so the request pays one insert
+    and the worker recomputes thousands of dossiers per query instead of one (issue 15). No foreign key: a
+    deleted dossier's note simply removes its facts."""
+
+    dossier_id = models.BigIntegerField(primary_key=True)
+    noted_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"stale fact {self.dossier_id}"

@@ -85,9 +85,36 @@ def facts_refresh(*, dossier_ids: list[int] | None = None, since: datetime.datet
     return written
 
 
+def stale_facts_drain(*, batch: int = BATCH) -> int:
+    """Recompute the facts of the dossiers noted in ``StaleFact``, ``batch`` at a time; returns how many.
+
+    Each batch is one transaction: its notes are locked (``SKIP LOCKED``: two workers take different ones),
+    deleted and their facts written, or, on a failure, all left for the next run. A dossier noted again
+    while its batch runs waits for that commit, then its new note stays for the next drain."""
+    from django.core.cache import cache
+
+    from dichvucong.reports.models import StaleFact
+    from dichvucong.reports.triggers import DRAIN_FLAG
+
+    cache.delete(DRAIN_FLAG)  # from now on a commit queues another drain
+    done = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                StaleFact.objects.select_for_update(skip_locked=True)
+                .order_by("dossier_id")
+                .values_list("dossier_id", flat=True)[:batch]
+            )
+            if not ids:
+                return done
+            StaleFact.objects.filter(dossier_id__in=ids).delete()
+            facts_refresh(dossier_ids=ids)
+        done += len(ids)
+
+
 def on_transition(change) -> None:
-    """Subscriber (called after the transition committed): refresh the dossier's facts (drafts have none).
-    Inside a transaction (a subscriber run by a later commit) it waits for that commit, deduplicated."""
+    """Subscriber (called after the transition committed): note the dossier for the facts refresh (drafts
+    have none); ``reports.triggers`` queues the drain."""
     if change.to_status != Status.DRAFT:
         from dichvucong.reports.triggers import refresh_on_commit
 

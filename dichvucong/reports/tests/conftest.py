@@ -11,6 +11,14 @@ from dichvucong.reports.tests import builders as b
 from dichvucong.reports.tests.builders import at
 
 AFTER = b.at(15, month=12)  # "now" for the tests: November 2026 is over
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": []}}
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    """The facts refresh a commit queues (reports.triggers) runs at once; test_triggers also checks that the
+    database backend only queues it."""
+    settings.TASKS = IMMEDIATE_TASKS
 
 
 @pytest.fixture

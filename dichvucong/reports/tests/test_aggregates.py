@@ -93,7 +93,7 @@ def test_aggregates_match_the_direct_formula(tree, seed):
         ), scope
 
 
-def test_a_transition_refreshes_the_facts(tree, django_capture_on_commit_callbacks):
+def test_a_transition_refreshes_the_facts(tree, immediate_tasks, django_capture_on_commit_callbacks):
     from dichvucong.dossiers.workflow import Transitioned
     from dichvucong.reports.models import DossierFact
     from dichvucong.reports.refresh import on_transition

@@ -21,6 +21,7 @@ from dichvucong.reports.tests import builders as b
 from dichvucong.reports.tests.conftest import AFTER
 
 NOVEMBER = (datetime.date(2026, 11, 1), datetime.date(2026, 11, 30))
+pytestmark = pytest.mark.usefixtures("immediate_tasks")
 
 
 def parts(tree, code: str) -> dict:
@@ -119,3 +120,55 @@ def test_one_refresh_per_transaction_and_none_after_a_rollback(
                 pass
         assert refresh.call_count == 0 and callbacks == []
     assert Rating.objects.filter(dossier=other).exists()
+
+
+def test_the_committing_request_only_notes_the_dossier_and_queues_one_drain(
+    tree, returned, settings, django_capture_on_commit_callbacks
+):
+    """With the production task backend, a commit writes a note and one queued task, no facts (issue 15: the
+    refresh took ~40 % of a submission's time); more commits meanwhile queue nothing more; the worker's
+    drain brings the scorecard up to date and empties the notes."""
+    from django_tasks_db.models import DBTaskResult
+
+    from dichvucong.reports.models import StaleFact
+    from dichvucong.reports.tasks import refresh_stale_facts
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+    other = b.dossier(tree["offering"], received=b.at(3), due=b.at(9), finished=b.at(6))
+    with django_capture_on_commit_callbacks(execute=True):
+        Rating.objects.create(dossier=returned, agency=returned.agency, level=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        Rating.objects.create(dossier=other, agency=other.agency, level=2)
+    queued = DBTaskResult.objects.get()  # one drain for both commits
+    assert queued.task_path == refresh_stale_facts.module_path and queued.run_after is not None
+    assert set(StaleFact.objects.values_list("dossier_id", flat=True)) == {returned.pk, other.pk}
+    assert parts(tree, "5.4")["complained"] == 0  # not yet: the requests did not compute it
+
+    assert refresh_stale_facts.call() == 2  # what the worker does
+    assert parts(tree, "5.4")["complained"] == 2
+    assert not StaleFact.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):  # the drain cleared the flag: a new one queues
+        Rating.objects.filter(dossier=other).delete()
+    assert DBTaskResult.objects.count() == 2 and StaleFact.objects.count() == 1
+
+
+def test_a_failing_drain_keeps_its_notes(tree, returned, django_capture_on_commit_callbacks):
+    from dichvucong.reports.models import StaleFact
+    from dichvucong.reports.refresh import stale_facts_drain
+
+    with (
+        mock.patch("dichvucong.reports.refresh.facts_refresh"),  # noted, not drained
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        Rating.objects.create(dossier=returned, agency=returned.agency, level=1)
+    StaleFact.objects.get_or_create(dossier_id=returned.pk)
+    gone = RuntimeError("database gone")
+    with (
+        mock.patch("dichvucong.reports.refresh.facts_refresh", side_effect=gone),
+        pytest.raises(RuntimeError),
+    ):
+        stale_facts_drain()
+    assert list(StaleFact.objects.values_list("dossier_id", flat=True)) == [returned.pk]
+    assert stale_facts_drain() == 1
+    assert parts(tree, "5.4")["complained"] == 1 and not StaleFact.objects.exists()
