@@ -280,10 +280,18 @@ if os.environ.get("CACHE_BACKEND"):
         "default": {
             "BACKEND": os.environ["CACHE_BACKEND"],
             "LOCATION": os.environ.get("CACHE_LOCATION", "dichvucong"),
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
         }
     }
 elif REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # CACHE_KEY_PREFIX: sites (or databases) sharing one Redis keep their entries and counters apart.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
+        }
+    }
 elif env_bool("DVC_TESTING", False):
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dichvucong"}
