@@ -6,7 +6,8 @@ reset:
 
 - when the default cache is Redis (``django.core.cache.backends.redis.RedisCache``): one Lua script,
   ``INCR key`` then ``PEXPIRE key <window>`` when the key has no expiry. A script runs atomically and sees
-  one frozen clock, so the counter can never live without an expiry. (Django's ``cache.incr`` on Redis is
+  one frozen clock, so the counter can never live without an expiry. (``INCRBY`` when several events are
+  counted at once.) (Django's ``cache.incr`` on Redis is
   EXISTS then INCR: a key expiring in between was recreated without expiry and locked its address out for
   good. ``SET NX EX`` + ``INCR`` in MULTI/EXEC is not enough either: Redis 7.0 checks expiry with the live
   clock between the two commands of a transaction, so a key ending between them came back without one.)
@@ -50,16 +51,19 @@ def hit(key: str, *, limit: int, window_seconds: int) -> bool:
     return count(key, window_seconds=window_seconds) <= limit
 
 
-def count(key: str, *, window_seconds: int) -> int:
-    """Count one event for ``key`` and return how many fell in the current window, this one included."""
+def count(key: str, *, window_seconds: int, amount: int = 1) -> int:
+    """Count ``amount`` events (one by default) for ``key`` and return how many fell in the current window,
+    these included."""
     if window_seconds < 1:
         raise ValueError("window_seconds must be at least 1")
+    if amount < 1:
+        raise ValueError("amount must be at least 1")
     window_start = int(_now() // window_seconds) * window_seconds
     name = f"{_short(key)}:{window_seconds}:{window_start}"
     backend = caches["default"]
     if isinstance(backend, RedisCache):
-        return _redis_count(backend, name, window_seconds)
-    return _db_count(name, expires_at=window_start + window_seconds)
+        return _redis_count(backend, name, window_seconds, amount)
+    return _db_count(name, expires_at=window_start + window_seconds, amount=amount)
 
 
 def prune() -> int:
@@ -82,9 +86,10 @@ def _short(key: str) -> str:
     return "h:" + hashlib.blake2b(key.encode(), digest_size=20).hexdigest()
 
 
-# KEYS[1] the counter, ARGV[1] the window in milliseconds. PTTL is -1 only for a key without expiry.
+# KEYS[1] the counter, ARGV[1] the window in milliseconds, ARGV[2] how many events. PTTL is -1 only for a
+# key without expiry.
 _COUNT_SCRIPT = """
-local counted = redis.call('INCR', KEYS[1])
+local counted = redis.call('INCRBY', KEYS[1], ARGV[2])
 if redis.call('PTTL', KEYS[1]) == -1 then
   redis.call('PEXPIRE', KEYS[1], ARGV[1])
 end
@@ -92,14 +97,14 @@ return counted
 """
 
 
-def _redis_count(backend: RedisCache, name: str, window_seconds: int) -> int:
+def _redis_count(backend: RedisCache, name: str, window_seconds: int, amount: int = 1) -> int:
     redis_key = backend.make_and_validate_key(f"ratelimit:{name}")
     client = backend._cache.get_client(redis_key, write=True)
-    value = client.eval(_COUNT_SCRIPT, 1, redis_key, window_seconds * 1000)
+    value = client.eval(_COUNT_SCRIPT, 1, redis_key, window_seconds * 1000, amount)
     return int(value)
 
 
-def _db_count(name: str, *, expires_at: int) -> int:
+def _db_count(name: str, *, expires_at: int, amount: int = 1) -> int:
     from dichvucong.core.models import RateLimitCounter
 
     connection = connections[router.db_for_write(RateLimitCounter)]
@@ -108,10 +113,10 @@ def _db_count(name: str, *, expires_at: int) -> int:
     key, counted, expires = qn("key"), qn("count"), qn("expires_at")
     expiry = datetime.datetime.fromtimestamp(expires_at, tz=datetime.UTC)
     sql = (
-        f"INSERT INTO {table} ({key}, {counted}, {expires}) VALUES (%s, 1, %s) "  # noqa: S608 (names only)
-        f"ON CONFLICT ({key}) DO UPDATE SET {counted} = {table}.{counted} + 1 RETURNING {counted}"
+        f"INSERT INTO {table} ({key}, {counted}, {expires}) VALUES (%s, %s, %s) "  # noqa: S608 (names only)
+        f"ON CONFLICT ({key}) DO UPDATE SET {counted} = {table}.{counted} + %s RETURNING {counted}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [name, connection.ops.adapt_datetimefield_value(expiry)])
+        cursor.execute(sql, [name, amount, connection.ops.adapt_datetimefield_value(expiry), amount])
         value = cursor.fetchone()[0]
     return int(value)

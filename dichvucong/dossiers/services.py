@@ -15,7 +15,13 @@ from django.utils import timezone
 from dichvucong.accounts.models import User
 from dichvucong.catalogue.models import AgencyProcedure, Component
 from dichvucong.documents.models import StoredDocument
-from dichvucong.documents.services import DocumentRefused, document_files_remove, document_store
+from dichvucong.documents.services import (
+    DocumentRefused,
+    StoreItem,
+    document_files_remove,
+    document_store,
+    documents_store_many,
+)
 from dichvucong.dossiers import cases as case_rules
 from dichvucong.dossiers import codes
 from dichvucong.dossiers.errors import DossierError
@@ -379,21 +385,20 @@ def dossier_submit_complete(
         # One transaction (one commit) for the files' rows, the dossier and its submission; the files
         # written for this call are removed again if it does not commit, so nothing is left behind.
         with transaction.atomic():
-            for component, upload in uploads:
-                try:
-                    document, created = document_store(
-                        owner=applicant,
-                        upload=upload,
-                        title=component.name[:200],
-                        allowed_types=component_file_types(component),
-                        source="dossier",
-                    )
-                except DocumentRefused as refused:
-                    problems.append((f"file_{component.pk}", f"{component.name}: {refused.message}"))
+            items = [
+                StoreItem(
+                    upload=upload, title=component.name[:200], allowed_types=component_file_types(component)
+                )
+                for component, upload in uploads
+            ]
+            documents_store_many(owner=applicant, items=items, source="dossier")  # all files in one go
+            for (component, _upload), item in zip(uploads, items, strict=True):
+                if item.created:
+                    written.append(item.document)
+                if item.refused is not None:
+                    problems.append((f"file_{component.pk}", f"{component.name}: {item.refused.message}"))
                     continue
-                if created:
-                    written.append(document)
-                stored.append((component, document, False))
+                stored.append((component, item.document, False))
             if problems:
                 raise SubmissionRefused(problems)
             dossier.save()

@@ -252,3 +252,18 @@ def test_redis_keys_never_live_without_expiry_while_windows_end_under_load(redis
     assert len(results) == 600 and min(results) == 1  # windows did end during the run
     assert seen_without_ttl == []
     assert _keys_without_expiry(redis_cache) == []
+
+
+@pytest.mark.django_db
+def test_several_events_counted_at_once(clock):
+    assert count("batch:db", window_seconds=60, amount=3) == 3
+    assert count("batch:db", window_seconds=60) == 4
+    with pytest.raises(ValueError):
+        count("batch:db", window_seconds=60, amount=0)
+
+
+@needs_redis
+def test_several_events_counted_at_once_on_redis(redis_cache):
+    assert count("batch:redis", window_seconds=60, amount=2) == 2
+    assert count("batch:redis", window_seconds=60, amount=5) == 7
+    assert _keys_without_expiry(redis_cache) == []

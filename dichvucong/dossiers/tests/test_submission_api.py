@@ -222,3 +222,24 @@ def test_home_pickup_orders_the_post_office_once_submitted(client, setup, django
     }
     shipment = Shipment.objects.get(dossier__public_id=response.json()["id"])
     assert response.status_code == 201 and shipment.kind == "pickup"
+
+
+def test_the_second_file_over_the_quota_refuses_the_whole_submission_and_keeps_nothing(
+    client, setup, settings
+):
+    """Both files are stored in one step (issue 15); the one that does not fit is named, and neither the
+    first file nor any row is kept."""
+    form, birth, _proxy = components(setup)
+    sent = body(setup)
+    settings.DVC_UPLOAD_QUOTA_BYTES = len(PDF + b"to khai") + 5
+
+    response = client.post(URL, sent, **bearer(setup["citizen"]))
+
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert (
+        list(errors) == [f"file_{birth.pk}"]
+        and "Kho giấy tờ của bạn đã dùng" in errors[f"file_{birth.pk}"][0]
+    )
+    assert not Dossier.objects.exists() and not StoredDocument.objects.exists()
+    assert not [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
