@@ -14,7 +14,9 @@ handler500 = "dichvucong.core.views.server_error"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch in every page's header: no CSRF token, so anonymous pages carry none and a proxy
+    # may keep them (core.caching). Forging it only changes someone's display language.
+    path("i18n/setlang/", core_views.language_set, name="set_language"),
     path("quan-tri/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("dichvucong.catalogue.urls")),

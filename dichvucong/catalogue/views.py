@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from dichvucong.catalogue import caching, selectors
 from dichvucong.catalogue.form_pdf import render_form_template_pdf
 from dichvucong.catalogue.models import FormTemplate, Procedure
+from dichvucong.core.caching import public_page
 
 MAX_QUERY_STRING = 4096
 
@@ -46,6 +47,7 @@ def results_html(request: HttpRequest, filters: selectors.SearchFilters) -> str:
 
 
 @require_safe
+@public_page
 def procedure_list(request: HttpRequest) -> HttpResponse:
     filters = filters_from_request(request)
     results = results_html(request, filters)
@@ -93,21 +95,25 @@ def procedure_page(request: HttpRequest, code: str) -> dict:
 
 
 @require_safe
+@public_page
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "catalogue/procedure_detail.html", {"page": procedure_page(request, code)})
 
 
 @require_safe
+@public_page
 def procedure_print(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "catalogue/procedure_print.html", {"page": procedure_page(request, code)})
 
 
 @require_safe
+@public_page
 def field_index(request: HttpRequest) -> HttpResponse:
     return render(request, "catalogue/field_index.html", {"fields": selectors.field_list()})
 
 
 @require_safe
+@public_page
 def life_event_index(request: HttpRequest) -> HttpResponse:
     return render(request, "catalogue/life_event_index.html", {"events": selectors.life_event_list()})
 

@@ -3,7 +3,9 @@ from __future__ import annotations
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
+from django.views.i18n import set_language
 
 from dichvucong.catalogue import selectors
 from dichvucong.catalogue.models import Procedure
@@ -18,6 +20,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "full_online_count": Procedure.objects.filter(service_level=Procedure.ServiceLevel.FULL).count(),
     }
     return render(request, "core/home.html", context)
+
+
+# Django's own view (POST language + next; the cookie; a safe redirect), without the CSRF check: see
+# config/urls.py and core.caching.
+language_set = csrf_exempt(set_language)
 
 
 @require_safe
