@@ -122,8 +122,8 @@ MONTHLY_COLUMNS = [
     Column("Đúng hạn", "int", 10),
     Column("Trễ hạn", "int", 10),
     Column("Tỷ lệ đúng hạn (%)", "percent", 12),
-    Column("Nộp trực tuyến", "int", 12),
-    Column("Tỷ lệ trực tuyến (%)", "percent", 12),
+    Column("Trực tuyến theo QĐ 766", "int", 12),  # nộp trực tuyến và, nếu kết quả giấy, có bản điện tử
+    Column("Tỷ lệ trực tuyến theo QĐ 766 (%)", "percent", 12),
     Column("Thanh toán trực tuyến", "int", 13),
     Column("Thời gian giải quyết trung bình (ngày)", "decimal", 16),
     Column("Mức độ hài lòng (%)", "percent", 12),
