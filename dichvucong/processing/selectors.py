@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -125,12 +125,26 @@ def _dossier_q(tab: str, *, scope: Scope) -> Q:
             agency_id__in=scope.agencies_with(R.RECEPTIONIST), status=Status.ACCEPTED, track__isnull=True
         )
     if tab == "approvals":
-        return Q(agency_id__in=scope.agencies_with(*APPROVERS)) & (
-            Q(status=Status.WITHDRAWAL_REQUESTED)
-            | Q(Exists(LateNotice.objects.filter(dossier=OuterRef("pk"), state=NoticeState.DRAFT)))
-            | Q(Exists(StopNotice.objects.filter(dossier=OuterRef("pk"), state=NoticeState.DRAFT)))
-        )
+        return Q(pk__in=_awaiting_approval(scope.agencies_with(*APPROVERS)))
     raise Http404
+
+
+def _awaiting_approval(agencies: list[int]) -> list[int]:
+    """Dossiers a leader must decide on: a withdrawal request, a draft Mẫu 04 or Mẫu 05. One UNION of three
+    index reads, so the tab never checks every dossier of the agency (issue 15: 1 s at 185,000 dossiers)."""
+    if not agencies:
+        return []
+    drafts = {"state": NoticeState.DRAFT, "dossier__agency_id__in": agencies}
+    ids = (
+        Dossier.objects.filter(agency_id__in=agencies, status=Status.WITHDRAWAL_REQUESTED)
+        .order_by()
+        .values_list("pk", flat=True)
+        .union(
+            LateNotice.objects.filter(**drafts).order_by().values_list("dossier_id", flat=True),
+            StopNotice.objects.filter(**drafts).order_by().values_list("dossier_id", flat=True),
+        )
+    )
+    return list(ids)
 
 
 def _search(queryset: QuerySet[Dossier], *, q: str, procedure: str) -> QuerySet[Dossier]:
@@ -186,9 +200,10 @@ def inbox_counts(*, user: User, scope: Scope, now=None) -> dict[str, int]:
     counts = Track.objects.filter(
         in_scope, state__in=[TrackState.IN_PROGRESS, TrackState.AT_COUNTER]
     ).aggregate(**aggregates)
-    for tab in ("to_start", "approvals"):
-        if tab in tabs:
-            counts[tab] = Dossier.objects.filter(_dossier_q(tab, scope=scope)).count()
+    if "to_start" in tabs:
+        counts["to_start"] = Dossier.objects.filter(_dossier_q("to_start", scope=scope)).count()
+    if "approvals" in tabs:
+        counts["approvals"] = len(_awaiting_approval(scope.agencies_with(*APPROVERS)))
     return {tab: counts.get(tab) or 0 for tab in tabs}
 
 
