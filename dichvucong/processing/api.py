@@ -331,15 +331,16 @@ def inbox(request: HttpRequest, params: Query[InboxParams]):
         )
     except Http404:
         return Status(404, {"detail": "Không có nhóm hồ sơ này."})
+    counts = selectors.inbox_counts(user=request.auth, scope=scope)
     count = selectors.inbox_count(
-        user=request.auth, scope=scope, tab=params.tab, q=params.q, procedure=params.procedure
+        user=request.auth, scope=scope, tab=params.tab, q=params.q, procedure=params.procedure, counts=counts
     )
     start = (params.page - 1) * params.page_size
     return Status(
         200,
         {
             "tab": params.tab,
-            "counts": selectors.inbox_counts(user=request.auth, scope=scope),
+            "counts": counts,
             "count": count,
             "page": params.page,
             "pages": max(1, math.ceil(count / params.page_size)),

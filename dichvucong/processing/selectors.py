@@ -178,8 +178,13 @@ def inbox_dossiers(
     return queryset.order_by("track__step_due_at", "pk")
 
 
-def inbox_count(*, user: User, scope: Scope, tab: str, q: str = "", procedure: str = "", now=None) -> int:
-    """The number of dossiers on the tab; without a search it is counted on the track table alone."""
+def inbox_count(
+    *, user: User, scope: Scope, tab: str, q: str = "", procedure: str = "", now=None, counts=None
+) -> int:
+    """The number of dossiers on the tab; without a search it is the tab's figure in ``counts`` (from
+    ``inbox_counts``, when the caller has them: no second count), else counted on the track table alone."""
+    if counts is not None and tab in counts and not q and not procedure:
+        return counts[tab]
     now = now or timezone.now()
     if tab in TRACK_TABS and not q and not procedure and tab in scope.tabs():
         return Track.objects.filter(_track_q(tab, user=user, scope=scope, now=now)).count()

@@ -87,8 +87,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     q, procedure = request.GET.get("q", ""), request.GET.get("thu_tuc", "")
     queryset = selectors.inbox_dossiers(user=request.user, scope=scope, tab=tab, q=q, procedure=procedure)
     paginator = Paginator(queryset, selectors.PAGE_SIZE)
-    paginator.count = selectors.inbox_count(  # the track table alone when there is no search
-        user=request.user, scope=scope, tab=tab, q=q, procedure=procedure
+    paginator.count = selectors.inbox_count(  # the tab's count above when there is no search
+        user=request.user, scope=scope, tab=tab, q=q, procedure=procedure, counts=counts
     )
     page = paginator.get_page(request.GET.get("page"))
     context = {
