@@ -38,7 +38,11 @@ export DVC_TRACKING_PER_IP_MINUTE=100000000  # the load comes from one IP: lift 
 # answers on 127.0.0.1:6379 (database 15), else each process keeps its own (LocMem).
 if [[ -z "${CACHE_BACKEND:-}" ]] && (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
   export CACHE_BACKEND=django.core.cache.backends.redis.RedisCache CACHE_LOCATION=redis://127.0.0.1:6379/15
-  export CACHE_KEY_PREFIX="$DB_NAME"  # another bench database (or CI) on the same Redis counts apart
+  # Another bench database (or CI) on the same Redis counts apart; a fresh database also starts with fresh
+  # counters (the demo loader's PAKN count against a daily limit per contact, kept 24 h in Redis).
+  suffix=""
+  [[ "${FRESH:-0}" == 1 ]] && suffix="-$(date +%s)"
+  export CACHE_KEY_PREFIX="${CACHE_KEY_PREFIX:-$DB_NAME$suffix}"
 fi
 echo "== cache: ${CACHE_BACKEND:-local memory per process}"
 
